@@ -1,0 +1,28 @@
+/** Jest on NestJS 12 (ESM): run through `node --experimental-vm-modules`, TS via @swc/jest. */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'es6' },
+  },
+];
+
+export default {
+  rootDir: '.',
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  // fastify's inject() requires the ESM-only `cookie` from CommonJS: let swc transform it.
+  transformIgnorePatterns: ['/node_modules/(?!(cookie)/)'],
+  moduleNameMapper: {
+    '^#(config|db|gomod|proxy|storage|upstream)$': '<rootDir>/libs/$1/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  testTimeout: 120000,
+  maxWorkers: 2,
+};
