@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/client.js';
+import { findMigrationsDir, migrate, readMigrations } from './migrator.js';
+import { PgliteSqlClient, PostgresSqlClient, type SqlClient } from './sql-client.js';
+
+export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
+
+export interface Database {
+  sql: SqlClient;
+  prisma: PrismaClient;
+  /** Migrations this start applied (empty when the schema was current). */
+  applied: string[];
+  close(): Promise<void>;
+}
+
+/** Opens Postgres (or embedded PGlite), applies pending committed migrations, returns both clients. */
+export async function openDatabase(target: DatabaseTarget, migrationsDir = findMigrationsDir()): Promise<Database> {
+  let sql: SqlClient;
+  let prisma: PrismaClient;
+  if (target.kind === 'postgres') {
+    sql = new PostgresSqlClient(target.url);
+    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) });
+  } else {
+    mkdirSync(target.dir, { recursive: true });
+    const db = await PGlite.create(target.dir);
+    sql = new PgliteSqlClient(db, target.dir);
+    prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  }
+  try {
+    const applied = await migrate(sql, readMigrations(migrationsDir));
+    return {
+      sql,
+      prisma,
+      applied,
+      async close() {
+        await prisma.$disconnect();
+        await sql.close();
+      },
+    };
+  } catch (err) {
+    await prisma.$disconnect().catch(() => undefined);
+    await sql.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/** The raw SQL the database layer needs besides Prisma: migrations, health, cross-replica locks. */
+export interface SqlClient {
+  readonly description: string;
+  query<T extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs several statements in one transaction (migrations). */
+  execInTransaction(statements: string[]): Promise<void>;
+  /**
+   * Runs `fn` holding the lock named `name`, exclusive across every process sharing the database
+   * (a Postgres session advisory lock on a dedicated connection).
+   */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** 64-bit advisory lock key of a lock name. */
+export function lockKey(name: string): string {
+  return createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
+}
+
+export class PostgresSqlClient implements SqlClient {
+  readonly description: string;
+  private readonly pool: pg.Pool;
+  private readonly lockPool: pg.Pool;
+
+  constructor(url: string) {
+    const parsed = new URL(url);
+    this.description = `postgres ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+    this.pool = new pg.Pool({ connectionString: url, max: 4 });
+    // Each held lock pins one connection until the locked work (an upstream fetch) ends.
+    this.lockPool = new pg.Pool({ connectionString: url, max: 16 });
+    for (const p of [this.pool, this.lockPool]) p.on('error', () => undefined);
+  }
+
+  async query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(sql, params)).rows as T[];
+  }
+
+  async execInTransaction(statements: string[]): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (const statement of statements) await client.query(statement);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const client = await this.lockPool.connect();
+    const key = lockKey(name);
+    let broken = false;
+    try {
+      await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+      try {
+        return await fn();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => {
+          broken = true;
+        });
+      }
+    } finally {
+      // A connection whose unlock failed may still hold the lock: drop it rather than reuse it.
+      client.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.pool.end(), this.lockPool.end()]);
+  }
+}
+
+/** PGlite is one in-process connection and its data dir admits one process, so locks are local. */
+export class PgliteSqlClient implements SqlClient {
+  readonly description: string;
+  private readonly held = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly db: PGlite,
+    dir: string,
+  ) {
+    this.description = `PGlite ${dir}`;
+  }
+
+  async query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.db.query<T>(sql, params)).rows;
+  }
+
+  async execInTransaction(statements: string[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      for (const statement of statements) await tx.exec(statement);
+    });
+  }
+
+  async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.held.get(name) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.held.set(name, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.held.get(name) === tail) this.held.delete(name);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}

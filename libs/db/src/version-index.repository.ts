@@ -1,0 +1,46 @@
+import type { PrismaClient } from './generated/client.js';
+import type { ArtifactSource } from './artifact.repository.js';
+
+/** What is known of a module's version list and @latest answer, and how fresh it is. */
+export interface VersionIndex {
+  modulePath: string;
+  source: ArtifactSource;
+  versions: string[] | null;
+  listFetchedAt: Date | null;
+  latest: { version: string; time: string } | null;
+  latestFetchedAt: Date | null;
+}
+
+export class VersionIndexRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async get(modulePath: string): Promise<VersionIndex | null> {
+    const row = await this.prisma.versionIndex.findUnique({ where: { modulePath } });
+    if (!row) return null;
+    return {
+      modulePath: row.modulePath,
+      source: row.source as ArtifactSource,
+      versions: row.listFetchedAt ? row.versions : null,
+      listFetchedAt: row.listFetchedAt,
+      latest: row.latestVersion && row.latestTime ? { version: row.latestVersion, time: row.latestTime } : null,
+      latestFetchedAt: row.latestFetchedAt,
+    };
+  }
+
+  async saveList(modulePath: string, source: ArtifactSource, versions: string[], fetchedAt = new Date()): Promise<void> {
+    await this.prisma.versionIndex.upsert({
+      where: { modulePath },
+      create: { modulePath, source, versions, listFetchedAt: fetchedAt },
+      update: { source, versions, listFetchedAt: fetchedAt },
+    });
+  }
+
+  async saveLatest(modulePath: string, source: ArtifactSource, latest: { version: string; time: string }, fetchedAt = new Date()): Promise<void> {
+    const data = { source, latestVersion: latest.version, latestTime: latest.time, latestFetchedAt: fetchedAt };
+    await this.prisma.versionIndex.upsert({
+      where: { modulePath },
+      create: { modulePath, versions: [], ...data },
+      update: data,
+    });
+  }
+}

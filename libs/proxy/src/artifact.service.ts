@@ -1,0 +1,129 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import { MODGATE_CONFIG, type ModgateConfig } from '#config';
+import { ArtifactRepository, DATABASE, type ArtifactRecord, type Database } from '#db';
+import { checkModuleZip, escapePath, escapeVersion, hashGoMod } from '#gomod';
+import { BLOB_STORE, BlobNotFoundError, type BlobStore } from '#storage';
+import type { ModuleSource } from '#upstream';
+import { UnavailableError, UpstreamError } from './errors.js';
+import { LruCache } from './lru-cache.js';
+import { ModuleSourceRouter } from './module-source.router.js';
+import type { ArtifactKind } from './proxy-request.js';
+import { SingleFlight } from './single-flight.js';
+import { fromSource } from './source-errors.js';
+
+/** An artifact ready to send. */
+export interface ServedArtifact {
+  record: ArtifactRecord;
+  body: Buffer | Readable;
+  /** False when this request fetched it from the origin. */
+  cacheHit: boolean;
+}
+
+const SMALL_BLOB_BYTES = 64 << 10;
+
+/** The blob key of an artifact: the GOPROXY layout, readable by hand in a bucket. */
+export function artifactKey(modulePath: string, version: string, kind: ArtifactKind): string {
+  return `${escapePath(modulePath)}/@v/${escapeVersion(version)}.${kind}`;
+}
+
+/**
+ * Immutable module artifacts: served from the blob store when recorded, otherwise fetched once
+ * from the origin (single flight in-process and across replicas), verified, stored, recorded.
+ */
+@Injectable()
+export class ArtifactService {
+  private readonly flights = new SingleFlight<ArtifactRecord>();
+  private readonly records = new LruCache<ArtifactRecord>(50_000);
+  private readonly smallBlobs = new LruCache<Buffer>(64 << 20, (b) => b.length);
+  private readonly tmpDir: string;
+
+  constructor(
+    @Inject(MODGATE_CONFIG) config: ModgateConfig,
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(BLOB_STORE) private readonly store: BlobStore,
+    private readonly artifacts: ArtifactRepository,
+    private readonly router: ModuleSourceRouter,
+  ) {
+    this.tmpDir = join(config.dataDir, 'tmp');
+  }
+
+  async open(modulePath: string, version: string, kind: ArtifactKind): Promise<ServedArtifact> {
+    const key = artifactKey(modulePath, version, kind);
+    let record = this.records.get(key) ?? (await this.findRecord(modulePath, version, kind));
+    let cacheHit = true;
+    if (!record) {
+      cacheHit = false;
+      record = await this.flights.do(key, () => this.fetchOnce(modulePath, version, kind, key));
+    }
+    this.records.set(key, record);
+    return { record, body: await this.readBlob(key, record), cacheHit };
+  }
+
+  private async findRecord(modulePath: string, version: string, kind: ArtifactKind): Promise<ArtifactRecord | null> {
+    try {
+      return await this.artifacts.find(modulePath, version, kind);
+    } catch (err) {
+      throw new UnavailableError(`database unavailable: ${(err as Error).message}`);
+    }
+  }
+
+  private async readBlob(key: string, record: ArtifactRecord): Promise<Buffer | Readable> {
+    const cached = this.smallBlobs.get(key);
+    if (cached) return cached;
+    try {
+      const { stream } = await this.store.get(key);
+      if (record.size > SMALL_BLOB_BYTES) return stream;
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      const bytes = Buffer.concat(chunks);
+      this.smallBlobs.set(key, bytes);
+      return bytes;
+    } catch (err) {
+      if (err instanceof BlobNotFoundError) throw new UnavailableError(`${key} is recorded but missing from the blob store`);
+      throw new UnavailableError(`blob store unavailable: ${(err as Error).message}`);
+    }
+  }
+
+  /** Cross-replica: the advisory lock makes a second replica wait, then find the row. */
+  private fetchOnce(modulePath: string, version: string, kind: ArtifactKind, key: string): Promise<ArtifactRecord> {
+    return this.db.sql.withLock(`artifact:${key}`, async () => {
+      const existing = await this.artifacts.find(modulePath, version, kind);
+      if (existing) return existing;
+      const source = this.router.sourceFor(modulePath);
+      const stored = await this.fetchAndStore(source, modulePath, version, kind, key);
+      return this.artifacts.recordOnce({ modulePath, version, kind, source: source.kind, ...stored });
+    });
+  }
+
+  private async fetchAndStore(source: ModuleSource, modulePath: string, version: string, kind: ArtifactKind, key: string) {
+    const what = `${modulePath}@${version}`;
+    if (kind === 'info') {
+      const { raw, info } = await fromSource(what, () => source.info(modulePath, version));
+      if (info.Version !== version) throw new UpstreamError(`${what}: origin answered .info for version ${info.Version}`);
+      return { ...(await this.store.put(key, raw)), h1: null };
+    }
+    if (kind === 'mod') {
+      const raw = await fromSource(what, () => source.mod(modulePath, version));
+      return { ...(await this.store.put(key, raw)), h1: hashGoMod(raw) };
+    }
+    await mkdir(this.tmpDir, { recursive: true });
+    const file = join(this.tmpDir, `${randomUUID()}.zip`);
+    try {
+      const size = await fromSource(what, () => source.zipToFile(modulePath, version, file));
+      let h1: string;
+      try {
+        ({ h1 } = await checkModuleZip(file, modulePath, version));
+      } catch (err) {
+        throw new UpstreamError(`${what}: origin zip refused: ${(err as Error).message}`);
+      }
+      return { ...(await this.store.put(key, createReadStream(file), { size })), h1 };
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+}

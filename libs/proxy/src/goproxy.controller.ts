@@ -1,0 +1,29 @@
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GoproxyService } from './goproxy.service.js';
+import { sendAnswer } from './proxy-answer.js';
+import { SumdbService } from './sumdb.service.js';
+import { CACHE_IMMUTABLE, CACHE_NONE } from './cache-control.js';
+
+@Controller()
+export class SumdbController {
+  constructor(private readonly sumdb: SumdbService) {}
+
+  @Get('sumdb/:name/*')
+  async serve(@Param('name') name: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const path = req.url.split('?')[0]!.slice(`/sumdb/${name}/`.length);
+    const { body, immutable } = await this.sumdb.get(name, path);
+    return sendAnswer(reply, { contentType: 'text/plain; charset=utf-8', cacheControl: immutable ? CACHE_IMMUTABLE : CACHE_NONE, body });
+  }
+}
+
+/** Everything that is not another route is a GOPROXY request: `<module>/@v/...` or `<module>/@latest`. */
+@Controller()
+export class GoproxyController {
+  constructor(private readonly goproxy: GoproxyService) {}
+
+  @Get('*')
+  async serve(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return sendAnswer(reply, await this.goproxy.answer(req.url));
+  }
+}

@@ -1,0 +1,20 @@
+import type { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+
+/** A GOPROXY or sumdb answer, independent of the HTTP framework. */
+export interface ProxyAnswer {
+  contentType: string;
+  cacheControl: string;
+  body: Buffer | Readable | string;
+  length?: number;
+  etag?: string;
+}
+
+/** Writes an answer onto a Fastify reply (used with `@Res({ passthrough: true })`). */
+export function sendAnswer(reply: FastifyReply, answer: ProxyAnswer): Buffer | Readable | string {
+  reply.header('content-type', answer.contentType);
+  reply.header('cache-control', answer.cacheControl);
+  if (answer.length !== undefined) reply.header('content-length', answer.length);
+  if (answer.etag) reply.header('etag', `"${answer.etag}"`);
+  return answer.body;
+}

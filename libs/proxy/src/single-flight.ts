@@ -1,0 +1,16 @@
+/** Collapses concurrent calls with the same key into one execution whose result all callers share. */
+export class SingleFlight<T> {
+  private readonly inFlight = new Map<string, Promise<T>>();
+
+  do(key: string, fn: () => Promise<T>): Promise<T> {
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const promise = fn().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, promise);
+    return promise;
+  }
+
+  get size(): number {
+    return this.inFlight.size;
+  }
+}

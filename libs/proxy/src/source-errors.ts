@@ -1,0 +1,19 @@
+import { UpstreamFailedError, UpstreamNotFoundError } from '#upstream';
+import { GoneError, NotFoundError, UpstreamError } from './errors.js';
+
+/** Runs an origin call, turning origin failures into the domain errors the client sees. */
+export async function fromSource<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw toDomainError(what, err);
+  }
+}
+
+export function toDomainError(what: string, err: unknown): unknown {
+  if (err instanceof UpstreamNotFoundError) {
+    return err.status === 410 ? new GoneError(`${what}: ${err.message}`) : new NotFoundError(`${what}: ${err.message}`);
+  }
+  if (err instanceof UpstreamFailedError) return new UpstreamError(`${what}: upstream failed: ${err.message}`);
+  return err;
+}

@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { MODGATE_CONFIG, type ModgateConfig, type SumdbTarget } from '#config';
+import { checkPath, unescapePath, unescapeVersion } from '#gomod';
+import { BLOB_STORE, BlobNotFoundError, type BlobStore } from '#storage';
+import { UpstreamChain } from '#upstream';
+import { InvalidInputError, NotFoundError } from './errors.js';
+import { fromSource } from './source-errors.js';
+
+export interface SumdbAnswer {
+  body: Buffer;
+  /** Tiles are immutable and cached; lookups and `latest` are not. */
+  immutable: boolean;
+}
+
+const TILE = /^tile\/\d{1,2}\/(\d{1,3}|data)\/(x\d{3}\/)*\d{3}(\.p\/\d{1,3})?$/;
+const MAX_SUMDB_BYTES = 1 << 20;
+
+/**
+ * Checksum database pass-through (`/sumdb/<name>/...`) for the databases in MODGATE_SUMDB, so the
+ * go command can verify public modules through modgate. Tiles are stored in the blob store.
+ */
+@Injectable()
+export class SumdbService {
+  private readonly targets: Map<string, { target: SumdbTarget; chain: UpstreamChain }>;
+
+  constructor(
+    @Inject(MODGATE_CONFIG) config: ModgateConfig,
+    @Inject(BLOB_STORE) private readonly store: BlobStore,
+  ) {
+    const timeoutMs = config.cache.upstreamTimeoutSeconds * 1000;
+    this.targets = new Map(
+      config.sumdb.map((target) => [target.name, { target, chain: new UpstreamChain([{ url: target.url, fallThroughOnAnyError: false }], timeoutMs) }]),
+    );
+  }
+
+  /** `name` and `path` as they appear after `/sumdb/`. */
+  async get(name: string, path: string): Promise<SumdbAnswer> {
+    const entry = this.targets.get(name);
+    if (!entry) throw new NotFoundError(`checksum database ${JSON.stringify(name)} is not passed through by this server`);
+    if (path === 'supported') return { body: Buffer.alloc(0), immutable: false };
+    if (path === 'latest') return { body: await this.fetch(entry.chain, name, path), immutable: false };
+    if (path.startsWith('lookup/')) {
+      assertLookup(path.slice('lookup/'.length));
+      return { body: await this.fetch(entry.chain, name, path), immutable: false };
+    }
+    if (TILE.test(path)) return { body: await this.tile(entry.chain, name, path), immutable: true };
+    throw new InvalidInputError(`unknown checksum database endpoint ${JSON.stringify(path.slice(0, 120))}`);
+  }
+
+  private async tile(chain: UpstreamChain, name: string, path: string): Promise<Buffer> {
+    const key = `sumdb/${name}/${path}`;
+    try {
+      const { stream } = await this.store.get(key);
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    } catch (err) {
+      if (!(err instanceof BlobNotFoundError)) throw err;
+    }
+    const body = await this.fetch(chain, name, path);
+    await this.store.put(key, body);
+    return body;
+  }
+
+  private fetch(chain: UpstreamChain, name: string, path: string): Promise<Buffer> {
+    return fromSource(`sumdb ${name} ${path}`, async () => (await chain.fetch(path)).bytes(MAX_SUMDB_BYTES));
+  }
+}
+
+function assertLookup(escaped: string): void {
+  const at = escaped.lastIndexOf('@');
+  try {
+    if (at <= 0) throw new Error('expected <module>@<version>');
+    checkPath(unescapePath(escaped.slice(0, at)));
+    unescapeVersion(escaped.slice(at + 1));
+  } catch (err) {
+    throw new InvalidInputError(`bad checksum database lookup ${JSON.stringify(escaped.slice(0, 120))}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3ServiceException,
+  type GetObjectCommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { assertExpected, digestBuffer, digestStream } from './blob-digest.js';
+import { BlobIntegrityError, BlobNotFoundError, type BlobInfo, type BlobStore } from './blob-store.js';
+import { assertValidKey } from './key.js';
+import { spoolToFile } from './spool-file.js';
+
+export interface S3BlobStoreOptions {
+  bucket: string;
+  /** Key prefix inside the bucket, e.g. `modgate` (stored as `modgate/<key>`). */
+  prefix?: string;
+  client: S3Client;
+  /** Where stream bodies are spooled to learn their length before upload; default os.tmpdir(). */
+  tmpDir?: string;
+}
+
+/**
+ * Blobs as objects in an S3 bucket. Every upload is read back (size and SHA-256) before `put`
+ * resolves, and deleted again when it does not match; the SHA-256 is also kept as object metadata
+ * `x-amz-meta-sha256`.
+ */
+export class S3BlobStore implements BlobStore {
+  readonly description: string;
+  private readonly bucket: string;
+  private readonly prefix: string;
+  private readonly client: S3Client;
+  private readonly tmpDir: string;
+
+  constructor(options: S3BlobStoreOptions) {
+    this.bucket = options.bucket;
+    this.client = options.client;
+    this.tmpDir = options.tmpDir ?? tmpdir();
+    const prefix = (options.prefix ?? '').replace(/\/+$/, '');
+    if (prefix !== '') assertValidKey(prefix);
+    this.prefix = prefix === '' ? '' : `${prefix}/`;
+    this.description = `s3://${this.bucket}/${this.prefix}`;
+  }
+
+  async put(key: string, body: Readable | Buffer, expected?: Partial<BlobInfo>): Promise<BlobInfo> {
+    const objectKey = this.objectKey(key);
+    if (Buffer.isBuffer(body)) {
+      const info = digestBuffer(body);
+      assertExpected(key, info, expected);
+      await this.upload(key, objectKey, body, info);
+      return info;
+    }
+    const spoolPath = join(this.tmpDir, `modgate-s3-${randomBytes(12).toString('hex')}`);
+    try {
+      const info = await spoolToFile(body, spoolPath, { fsync: false });
+      assertExpected(key, info, expected);
+      const spooled = createReadStream(spoolPath);
+      try {
+        await this.upload(key, objectKey, spooled, info);
+      } finally {
+        spooled.destroy();
+      }
+      return info;
+    } finally {
+      await rm(spoolPath, { force: true });
+    }
+  }
+
+  async get(key: string): Promise<{ stream: Readable; size: number }> {
+    const object = await this.getObject(key, this.objectKey(key));
+    if (object.size === undefined) {
+      object.stream.destroy();
+      throw new Error(`S3 GetObject ${this.description}${key} returned no Content-Length`);
+    }
+    return { stream: object.stream, size: object.size };
+  }
+
+  async stat(key: string): Promise<{ size: number }> {
+    const objectKey = this.objectKey(key);
+    let size: number | undefined;
+    try {
+      size = (await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey }))).ContentLength;
+    } catch (error) {
+      throw isNotFound(error) ? new BlobNotFoundError(key) : error;
+    }
+    if (size === undefined) throw new Error(`S3 HeadObject ${this.description}${key} returned no Content-Length`);
+    return { size };
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+  }
+
+  async ping(): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+  }
+
+  private objectKey(key: string): string {
+    assertValidKey(key);
+    return this.prefix + key;
+  }
+
+  /** Uploads and verifies; on any failure, removes whatever the upload may have left. */
+  private async upload(key: string, objectKey: string, body: Readable | Buffer, info: BlobInfo): Promise<void> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: objectKey,
+          Body: body,
+          ContentLength: info.size,
+          Metadata: { sha256: info.sha256 },
+        }),
+      );
+      await this.verify(key, objectKey, info);
+    } catch (error) {
+      await this.client
+        .send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey }))
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async verify(key: string, objectKey: string, sent: BlobInfo): Promise<void> {
+    const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+    if (head.ContentLength !== sent.size) {
+      throw new BlobIntegrityError(`${key}: stored ${head.ContentLength} bytes, sent ${sent.size}`);
+    }
+    const stored = await digestStream((await this.getObject(key, objectKey)).stream);
+    if (stored.size !== sent.size || stored.sha256 !== sent.sha256) {
+      throw new BlobIntegrityError(
+        `${key}: read back ${stored.size} bytes sha256 ${stored.sha256}, sent ${sent.size} bytes sha256 ${sent.sha256}`,
+      );
+    }
+  }
+
+  private async getObject(
+    key: string,
+    objectKey: string,
+  ): Promise<{ stream: Readable; size: number | undefined }> {
+    let output: GetObjectCommandOutput;
+    try {
+      output = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+    } catch (error) {
+      throw isNotFound(error) ? new BlobNotFoundError(key) : error;
+    }
+    if (!(output.Body instanceof Readable)) {
+      throw new Error(`S3 GetObject ${this.description}${key} did not return a Node.js stream`);
+    }
+    return { stream: output.Body, size: output.ContentLength };
+  }
+}
+
+/** GetObject reports a missing key as NoSuchKey; HeadObject (no body) only as a bare 404. */
+function isNotFound(error: unknown): boolean {
+  return error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.name === 'NotFound');
+}

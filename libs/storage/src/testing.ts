@@ -1,0 +1,1 @@
+export { describeBlobStoreConformance, type BlobStoreFixture } from './blob-store.conformance.js';

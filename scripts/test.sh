@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test: unit, integration (real Postgres, S3 API via s3rver, git) and e2e (the real go
+# command over HTTPS). As root it installs the Debian packages the tests need; otherwise it names
+# what is missing and stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# command -> Debian package
+declare -A needs=(
+  [go]=golang-go
+  [git]=git
+  [openssl]=openssl
+  [initdb]=postgresql
+  [unzip]=unzip
+)
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+have() {
+  if [ "$1" = initdb ]; then [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/initdb" ]; else command -v "$1" >/dev/null 2>&1; fi
+}
+missing=()
+for cmd in "${!needs[@]}"; do have "$cmd" || missing+=("${needs[$cmd]}"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test: installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "test: missing Debian packages: ${missing[*]}" >&2
+    echo "test: install them (sudo apt-get install ${missing[*]}) or run this as root" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+npm run build
+npm run lint
+node --experimental-vm-modules node_modules/jest/bin/jest.js "$@"

@@ -1,0 +1,29 @@
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A fresh, empty directory under the OS temp dir, named `modgate-<prefix>-XXXXXX`. */
+export function makeTempDir(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `modgate-${prefix}-`));
+}
+
+/**
+ * Removes a directory tree; missing is fine. Copes with the read-only directories the go command
+ * leaves in a module cache (a plain rm fails there unless running as root).
+ */
+export async function removeDir(dir: string): Promise<void> {
+  try {
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EACCES' && (error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+    await makeWritable(dir);
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+async function makeWritable(dir: string): Promise<void> {
+  await chmod(dir, 0o755);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) await makeWritable(join(dir, entry.name));
+  }
+}
