@@ -1,15 +1,19 @@
-import { equalFold } from './case-fold.js';
+import { foldKey } from './case-fold.js';
 import { GoModError } from './errors.js';
 import { goQuote, goQuoteRune, hasLoneSurrogate, isGoLetter } from './go-strings.js';
 import { build, isValidSemver, major } from './semver.js';
 
 type PathKind = 'module' | 'import' | 'file';
 
-const badWindowsNames = [
-  'CON', 'PRN', 'AUX', 'NUL',
-  'COM1', 'COM2', 'COM3', 'COM4', 'COM5', 'COM6', 'COM7', 'COM8', 'COM9',
-  'LPT1', 'LPT2', 'LPT3', 'LPT4', 'LPT5', 'LPT6', 'LPT7', 'LPT8', 'LPT9',
-];
+// Reserved Windows device names, compared with strings.EqualFold. COM0 and LPT0 were added to
+// x/mod in 2024 and reverted, so they stay allowed.
+const badWindowsNames = new Set(
+  [
+    'CON', 'PRN', 'AUX', 'NUL',
+    'COM1', 'COM2', 'COM3', 'COM4', 'COM5', 'COM6', 'COM7', 'COM8', 'COM9',
+    'LPT1', 'LPT2', 'LPT3', 'LPT4', 'LPT5', 'LPT6', 'LPT7', 'LPT8', 'LPT9',
+  ].map((name) => name.toLowerCase()),
+);
 
 function isAsciiAlnum(r: string): boolean {
   return /^[0-9A-Za-z]$/.test(r);
@@ -49,7 +53,7 @@ function elemError(elem: string, kind: PathKind): string | undefined {
   }
   const dot = elem.indexOf('.');
   const short = dot >= 0 ? elem.slice(0, dot) : elem;
-  if (badWindowsNames.some((bad) => equalFold(bad, short))) {
+  if (badWindowsNames.has(foldKey(short))) {
     return `${goQuote(short)} disallowed as path element component on Windows`;
   }
   if (kind === 'file') return undefined;

@@ -15,7 +15,7 @@ interface Parsed {
   build: string;
 }
 
-function parseInt_(v: string): [string, string] | undefined {
+function parseNumber(v: string): [string, string] | undefined {
   const m = /^[0-9]+/.exec(v);
   if (!m) return undefined;
   const n = m[0];
@@ -70,18 +70,18 @@ function parseBuild(v: string): [string, string] | undefined {
 function parse(v: string): Parsed | undefined {
   if (v === '' || v[0] !== 'v') return undefined;
   const p: Parsed = { major: '', minor: '', patch: '', short: '', prerelease: '', build: '' };
-  let r = parseInt_(v.slice(1));
+  let r = parseNumber(v.slice(1));
   if (!r) return undefined;
   let rest: string;
   [p.major, rest] = r;
   if (rest === '') return { ...p, minor: '0', patch: '0', short: '.0.0' };
   if (rest[0] !== '.') return undefined;
-  r = parseInt_(rest.slice(1));
+  r = parseNumber(rest.slice(1));
   if (!r) return undefined;
   [p.minor, rest] = r;
   if (rest === '') return { ...p, patch: '0', short: '.0' };
   if (rest[0] !== '.') return undefined;
-  r = parseInt_(rest.slice(1));
+  r = parseNumber(rest.slice(1));
   if (!r) return undefined;
   [p.patch, rest] = r;
   if (rest[0] === '-') {
