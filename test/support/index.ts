@@ -2,6 +2,7 @@
 export * from './exec.js';
 export * from './fixture-goproxy.js';
 export * from './git-fixtures.js';
+export * from './git-http-server.js';
 export * from './go.js';
 export * from './modgate-process.js';
 export * from './net.js';

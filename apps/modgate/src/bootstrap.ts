@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import type { ModgateConfig } from '#config';
+import { OriginMatcher } from '#vcs';
 import { AppModule } from './app.module.js';
 
 const logger = new Logger('modgate');
@@ -52,10 +53,16 @@ export function startBanner(config: ModgateConfig, url: string): string {
     '',
     'Point the go command at it:',
     `  go env -w GOPROXY=${url}`,
-    `  go env -w GONOSUMDB=`,
+    `  go env -w GONOSUMDB=${privatePatterns(config).join(',')}`,
   ];
+  if (config.origins.length === 0) lines.push('  (no private origins configured: GONOSUMDB stays empty)');
   if (config.sumdb.length === 0) lines.push('  go env -w GOSUMDB=off   # MODGATE_SUMDB=off: no checksum database is passed through');
   return lines.join('\n');
+}
+
+/** Module path prefixes of the private origins, in GONOSUMDB/GOPRIVATE syntax. */
+function privatePatterns(config: ModgateConfig): string[] {
+  return new OriginMatcher(config.origins).privatePatterns();
 }
 
 export function listenUrl(config: ModgateConfig): string {

@@ -8,6 +8,29 @@ export interface SumdbTarget {
   url: string;
 }
 
+/** Where a private module's git token comes from; the token itself never enters the config. */
+export type SecretRef = { env: string } | { file: string };
+
+/** A private origin: module paths matching `pattern` are served from git, never from the upstream. */
+export interface OriginConfig {
+  /**
+   * Module path pattern. `host/org/*`: `*` is one path element and the repository root is the
+   * pattern with it filled in. `host/group/...`: the repository root is found by `?go-get=1`
+   * discovery below that prefix (GitLab subgroups).
+   */
+  pattern: string;
+  /** Git URL template: `{root}` = repository root import path, `{repo}` = the part after the pattern's prefix. */
+  url: string;
+  /** Token for the git host, sent as an HTTP header (never in the URL). */
+  token?: SecretRef;
+  /** With a token: Basic auth with this user name (GitHub: `x-access-token`); without it, Bearer. */
+  tokenUser?: string;
+  /** Scheme of the `?go-get=1` discovery request (`https`, or `http` for a local host). */
+  discoveryScheme: 'https' | 'http';
+  /** Where to send discovery requests instead of `<scheme>://<host>` (an internal address of the git host). */
+  discoveryBase?: string;
+}
+
 export type StorageConfig =
   | { driver: 'fs'; root: string }
   | { driver: 's3'; bucket: string; endpoint?: string; region: string; forcePathStyle: boolean };
@@ -21,6 +44,8 @@ export interface ModgateConfig {
   storage: StorageConfig;
   upstream: ProxyListEntry[];
   sumdb: SumdbTarget[];
+  origins: OriginConfig[];
+  git: { maxProcesses: number };
   cache: { listTtlSeconds: number; upstreamTimeoutSeconds: number };
 }
 
@@ -66,6 +91,27 @@ const sumdbList = z.string().transform((value, ctx) => {
   return targets;
 });
 
+const secretRef = z.union([z.object({ env: z.string().min(1) }).strict(), z.object({ file: z.string().min(1) }).strict()]);
+
+const originSchema = z
+  .object({
+    pattern: z
+      .string()
+      .regex(/^[a-z0-9.-]+\.[a-z0-9-]+(\/[A-Za-z0-9._~-]+)*\/(\*|\.\.\.)$/, 'must look like host/org/* or host/group/...'),
+    url: z
+      .string()
+      .regex(/^(https?|ssh|file):\/\/\S+$/, 'must be an https, http, ssh or file URL template')
+      .refine((url) => !/^[a-z]+:\/\/[^/]*@/.test(url) || url.startsWith('ssh://'), 'must not carry credentials; use token'),
+    token: secretRef.optional(),
+    tokenUser: z.string().min(1).optional(),
+    discoveryScheme: z.enum(['https', 'http']).default('https'),
+    discoveryBase: z
+      .string()
+      .regex(/^https?:\/\/[^\s/@]+$/, 'must be http(s)://host[:port] with no path or credentials')
+      .optional(),
+  })
+  .strict();
+
 const booleanString = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
 
 /** Settings as they come in: env names mapped to keys, YAML keys of the same names. */
@@ -86,6 +132,8 @@ export const rawConfigSchema = z
     s3ForcePathStyle: booleanString.default(false),
     upstream: goproxyList.default(parseProxyList(DEFAULT_UPSTREAM)),
     sumdb: sumdbList.default([{ name: DEFAULT_SUMDB, url: `https://${DEFAULT_SUMDB}` }]),
+    origins: z.array(originSchema).default([]),
+    gitMaxProcesses: z.coerce.number().int().min(1).max(64).default(4),
     listTtlSeconds: z.coerce.number().int().min(0).max(86400).default(60),
     upstreamTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(300),
   })
@@ -116,6 +164,8 @@ export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: stri
         : { driver: 'fs', root: resolve(dataDir, 'blobs') },
     upstream: raw.upstream,
     sumdb: raw.sumdb,
+    origins: raw.origins,
+    git: { maxProcesses: raw.gitMaxProcesses },
     cache: { listTtlSeconds: raw.listTtlSeconds, upstreamTimeoutSeconds: raw.upstreamTimeoutSeconds },
   };
 }

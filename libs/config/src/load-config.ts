@@ -17,6 +17,7 @@ export const ENV_SETTINGS: Record<string, string> = {
   MODGATE_UPSTREAM: 'upstream',
   MODGATE_SUMDB: 'sumdb',
   MODGATE_LIST_TTL_SECONDS: 'listTtlSeconds',
+  MODGATE_GIT_MAX_PROCESSES: 'gitMaxProcesses',
   MODGATE_UPSTREAM_TIMEOUT_SECONDS: 'upstreamTimeoutSeconds',
 };
 

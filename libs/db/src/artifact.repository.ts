@@ -12,6 +12,8 @@ export interface ArtifactRecord {
   size: number;
   sha256: string;
   h1: string | null;
+  /** The git commit a private artifact was built from (null for upstream artifacts). */
+  originCommit: string | null;
 }
 
 /** Artifact rows: written once, after their blob is durable; never updated. */
@@ -32,6 +34,20 @@ export class ArtifactRepository {
     return stored;
   }
 
+  /** Private versions served so far for the modules of one repository (root path and below). */
+  async privateVersionsUnder(codeRoot: string): Promise<Array<{ modulePath: string; version: string; originCommit: string }>> {
+    const rows = await this.prisma.artifact.findMany({
+      where: {
+        source: 'private',
+        kind: 'info',
+        originCommit: { not: null },
+        OR: [{ modulePath: codeRoot }, { modulePath: { startsWith: `${codeRoot}/` } }],
+      },
+      select: { modulePath: true, version: true, originCommit: true },
+    });
+    return rows.map((row) => ({ modulePath: row.modulePath, version: row.version, originCommit: row.originCommit! }));
+  }
+
   /** Versions of a module whose given artifact is stored. */
   async versionsWith(modulePath: string, kind: ArtifactKind): Promise<string[]> {
     const rows = await this.prisma.artifact.findMany({ where: { modulePath, kind }, select: { version: true } });
@@ -47,6 +63,7 @@ function toRecord(row: {
   size: bigint;
   sha256: string;
   h1: string | null;
+  originCommit: string | null;
 }): ArtifactRecord {
   return {
     modulePath: row.modulePath,
@@ -56,5 +73,6 @@ function toRecord(row: {
     size: Number(row.size),
     sha256: row.sha256,
     h1: row.h1,
+    originCommit: row.originCommit,
   };
 }

@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nes
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
 import { ArtifactRepository } from './artifact.repository.js';
 import { openDatabase, type Database } from './open-database.js';
+import { TagEventRepository } from './tag-event.repository.js';
 import { VersionIndexRepository } from './version-index.repository.js';
 
 /** Injection token of the open Database (SQL client + Prisma). */
@@ -22,8 +23,9 @@ export const DATABASE = Symbol('DATABASE');
     },
     { provide: ArtifactRepository, inject: [DATABASE], useFactory: (db: Database) => new ArtifactRepository(db.prisma) },
     { provide: VersionIndexRepository, inject: [DATABASE], useFactory: (db: Database) => new VersionIndexRepository(db.prisma) },
+    { provide: TagEventRepository, inject: [DATABASE], useFactory: (db: Database) => new TagEventRepository(db.prisma) },
   ],
-  exports: [DATABASE, ArtifactRepository, VersionIndexRepository],
+  exports: [DATABASE, ArtifactRepository, VersionIndexRepository, TagEventRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DATABASE) private readonly db: Database) {}

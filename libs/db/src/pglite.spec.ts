@@ -24,7 +24,7 @@ describe('database on embedded PGlite', () => {
 
   it('records an artifact once and keeps the first row', async () => {
     const repo = new ArtifactRepository(db.prisma);
-    const first = { modulePath: 'example.com/m', version: 'v1.0.0', kind: 'mod' as const, source: 'upstream' as const, size: 3, sha256: 'a'.repeat(64), h1: 'h1:x' };
+    const first = { modulePath: 'example.com/m', version: 'v1.0.0', kind: 'mod' as const, source: 'upstream' as const, size: 3, sha256: 'a'.repeat(64), h1: 'h1:x', originCommit: null };
     expect(await repo.recordOnce(first)).toEqual(first);
     expect(await repo.recordOnce({ ...first, size: 4, sha256: 'b'.repeat(64) })).toEqual(first);
     expect(await repo.find('example.com/m', 'v1.0.0', 'zip')).toBeNull();

@@ -11,3 +11,4 @@ export * from './go-mod-file.js';
 export * from './zip-files.js';
 export * from './zip-writer.js';
 export * from './zip-check.js';
+export * from './coderepo/index.js';

@@ -103,25 +103,25 @@ export class ArtifactService {
   private async fetchAndStore(source: ModuleSource, modulePath: string, version: string, kind: ArtifactKind, key: string) {
     const what = `${modulePath}@${version}`;
     if (kind === 'info') {
-      const { raw, info } = await fromSource(what, () => source.info(modulePath, version));
+      const { raw, info, commit } = await fromSource(what, () => source.info(modulePath, version));
       if (info.Version !== version) throw new UpstreamError(`${what}: origin answered .info for version ${info.Version}`);
-      return { ...(await this.store.put(key, raw)), h1: null };
+      return { ...(await this.store.put(key, raw)), h1: null, originCommit: commit ?? null };
     }
     if (kind === 'mod') {
-      const raw = await fromSource(what, () => source.mod(modulePath, version));
-      return { ...(await this.store.put(key, raw)), h1: hashGoMod(raw) };
+      const { raw, commit } = await fromSource(what, () => source.mod(modulePath, version));
+      return { ...(await this.store.put(key, raw)), h1: hashGoMod(raw), originCommit: commit ?? null };
     }
     await mkdir(this.tmpDir, { recursive: true });
     const file = join(this.tmpDir, `${randomUUID()}.zip`);
     try {
-      const size = await fromSource(what, () => source.zipToFile(modulePath, version, file));
+      const { size, commit } = await fromSource(what, () => source.zipToFile(modulePath, version, file));
       let h1: string;
       try {
         ({ h1 } = await checkModuleZip(file, modulePath, version));
       } catch (err) {
         throw new UpstreamError(`${what}: origin zip refused: ${(err as Error).message}`);
       }
-      return { ...(await this.store.put(key, createReadStream(file), { size })), h1 };
+      return { ...(await this.store.put(key, createReadStream(file), { size })), h1, originCommit: commit ?? null };
     } finally {
       await rm(file, { force: true });
     }

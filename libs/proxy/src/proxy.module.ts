@@ -1,22 +1,32 @@
 import { Module } from '@nestjs/common';
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
 import { UpstreamChain, UpstreamSource } from '#upstream';
+import { OriginMatcher, PrivateGitSource, PrivateOriginsModule } from '#vcs';
 import { ArtifactService } from './artifact.service.js';
 import { GoproxyController, SumdbController } from './goproxy.controller.js';
 import { GoproxyService } from './goproxy.service.js';
 import { ModuleIndexService } from './module-index.service.js';
 import { ModuleSourceRouter } from './module-source.router.js';
+import { MovedTagDetector } from './moved-tag.detector.js';
 import { SumdbService } from './sumdb.service.js';
 
 @Module({
+  imports: [PrivateOriginsModule],
   controllers: [SumdbController, GoproxyController],
   providers: [
     {
       provide: ModuleSourceRouter,
-      inject: [MODGATE_CONFIG],
-      useFactory: (config: ModgateConfig) =>
-        new ModuleSourceRouter(new UpstreamSource(new UpstreamChain(config.upstream, config.cache.upstreamTimeoutSeconds * 1000))),
+      inject: [MODGATE_CONFIG, PrivateGitSource, OriginMatcher, MovedTagDetector],
+      useFactory: (config: ModgateConfig, privateSource: PrivateGitSource, origins: OriginMatcher, movedTags: MovedTagDetector) => {
+        privateSource.onRefsChanged((codeRoot, tags) => movedTags.check(codeRoot, tags));
+        return new ModuleSourceRouter(
+          new UpstreamSource(new UpstreamChain(config.upstream, config.cache.upstreamTimeoutSeconds * 1000)),
+          privateSource,
+          origins,
+        );
+      },
     },
+    MovedTagDetector,
     ArtifactService,
     ModuleIndexService,
     GoproxyService,

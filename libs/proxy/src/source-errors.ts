@@ -14,6 +14,6 @@ export function toDomainError(what: string, err: unknown): unknown {
   if (err instanceof UpstreamNotFoundError) {
     return err.status === 410 ? new GoneError(`${what}: ${err.message}`) : new NotFoundError(`${what}: ${err.message}`);
   }
-  if (err instanceof UpstreamFailedError) return new UpstreamError(`${what}: upstream failed: ${err.message}`);
+  if (err instanceof UpstreamFailedError) return new UpstreamError(`${what}: origin failed: ${err.message}`);
   return err;
 }

@@ -4,6 +4,7 @@ import { checkPath, unescapePath, unescapeVersion } from '#gomod';
 import { BLOB_STORE, BlobNotFoundError, type BlobStore } from '#storage';
 import { UpstreamChain } from '#upstream';
 import { InvalidInputError, NotFoundError } from './errors.js';
+import { ModuleSourceRouter } from './module-source.router.js';
 import { fromSource } from './source-errors.js';
 
 export interface SumdbAnswer {
@@ -26,6 +27,7 @@ export class SumdbService {
   constructor(
     @Inject(MODGATE_CONFIG) config: ModgateConfig,
     @Inject(BLOB_STORE) private readonly store: BlobStore,
+    private readonly router: ModuleSourceRouter,
   ) {
     const timeoutMs = config.cache.upstreamTimeoutSeconds * 1000;
     this.targets = new Map(
@@ -40,7 +42,10 @@ export class SumdbService {
     if (path === 'supported') return { body: Buffer.alloc(0), immutable: false };
     if (path === 'latest') return { body: await this.fetch(entry.chain, name, path), immutable: false };
     if (path.startsWith('lookup/')) {
-      assertLookup(path.slice('lookup/'.length));
+      const modulePath = assertLookup(path.slice('lookup/'.length));
+      if (this.router.isPrivate(modulePath)) {
+        throw new NotFoundError(`${modulePath} is a private module and is never sent to a checksum database; add it to GONOSUMDB (or GOPRIVATE)`);
+      }
       return { body: await this.fetch(entry.chain, name, path), immutable: false };
     }
     if (TILE.test(path)) return { body: await this.tile(entry.chain, name, path), immutable: true };
@@ -67,12 +72,15 @@ export class SumdbService {
   }
 }
 
-function assertLookup(escaped: string): void {
+/** The module path of a lookup `<escaped module>@<escaped version>`. */
+function assertLookup(escaped: string): string {
   const at = escaped.lastIndexOf('@');
   try {
     if (at <= 0) throw new Error('expected <module>@<version>');
-    checkPath(unescapePath(escaped.slice(0, at)));
+    const modulePath = unescapePath(escaped.slice(0, at));
+    checkPath(modulePath);
     unescapeVersion(escaped.slice(at + 1));
+    return modulePath;
   } catch (err) {
     throw new InvalidInputError(`bad checksum database lookup ${JSON.stringify(escaped.slice(0, 120))}: ${(err as Error).message}`);
   }

@@ -32,14 +32,14 @@ export class UpstreamSource implements ModuleSource {
     return { raw, info: parseInfo(raw, response.url) };
   }
 
-  async mod(modulePath: string, version: string): Promise<Buffer> {
+  async mod(modulePath: string, version: string) {
     const response = await this.chain.fetch(`${escapePath(modulePath)}/@v/${escapeVersion(version)}.mod`);
-    return response.bytes(MAX_MOD_BYTES);
+    return { raw: await response.bytes(MAX_MOD_BYTES) };
   }
 
-  async zipToFile(modulePath: string, version: string, file: string): Promise<number> {
+  async zipToFile(modulePath: string, version: string, file: string) {
     const response = await this.chain.fetch(`${escapePath(modulePath)}/@v/${escapeVersion(version)}.zip`);
-    return response.toFile(file, MAX_ZIP_BYTES);
+    return { size: await response.toFile(file, MAX_ZIP_BYTES) };
   }
 }
 

@@ -1,0 +1,13 @@
+export type { ArchiveEntry, CommitInfo, RepoReader, RepoRefs, TreeEntry } from './repo-reader.js';
+export { CodeRepo } from './code-repo.js';
+export type { RevInfo } from './rev-info.js';
+export { goTime, infoJson } from './rev-info.js';
+export { VersionNotFoundError, isVersionNotFound } from './version-errors.js';
+export type { ModuleLocation } from './module-location.js';
+export { hasPathPrefix, locateModule, pathMajorPrefix } from './module-location.js';
+export { autoQuote, legacyGoMod, mustQuote } from './legacy-go-mod.js';
+export type { RetractedCheck } from './retractions.js';
+export { retractionSource, retractionsFromGoMod } from './retractions.js';
+export type { ModuleZipResult } from './module-zip.js';
+export type { InMemoryCommit, InMemoryFile } from './in-memory-repo.js';
+export { InMemoryRepo } from './in-memory-repo.js';
