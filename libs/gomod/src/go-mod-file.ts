@@ -270,7 +270,8 @@ const goVersionRE = /^([1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?([a-z]+[
 const laxGoVersionRE = /^v?(([1-9][0-9]*)\.(0|[1-9][0-9]*))([^0-9].*)$/;
 
 function decode(data: Buffer | string): string {
-  return typeof data === 'string' ? data : new TextDecoder('utf-8').decode(data);
+  // Keep a byte-order mark: the go command does not skip it, so `\uFEFFmodule x` has no module line.
+  return typeof data === 'string' ? data : new TextDecoder('utf-8', { ignoreBOM: true }).decode(data);
 }
 
 /**

@@ -12,7 +12,9 @@ export async function fromSource<T>(what: string, call: () => Promise<T>): Promi
 
 export function toDomainError(what: string, err: unknown): unknown {
   if (err instanceof UpstreamNotFoundError) {
-    return err.status === 410 ? new GoneError(`${what}: ${err.message}`) : new NotFoundError(`${what}: ${err.message}`);
+    // Errors from git already name `module@version`; don't say it twice.
+    const message = err.message.startsWith(`${what.split(' ')[0]}`) ? err.message : `${what}: ${err.message}`;
+    return err.status === 410 ? new GoneError(message) : new NotFoundError(message);
   }
   if (err instanceof UpstreamFailedError) return new UpstreamError(`${what}: origin failed: ${err.message}`);
   return err;

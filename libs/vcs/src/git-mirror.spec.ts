@@ -74,6 +74,11 @@ describe('GitMirror fetch', () => {
         ['dev', head],
         ['main', head],
       ]),
+      // Annotated tags are also advertised by their tag object's hash.
+      tagObjects: new Map([
+        ['v1.1.0', await revParse(source, 'v1.1.0')],
+        ['v1.2.0', await revParse(source, 'v1.2.0')],
+      ]),
     });
     expect(mirror.fetchCount).toBe(1);
     expect(await git(mirror.dir, ['rev-parse', '--is-bare-repository'])).toBe('true');
@@ -133,7 +138,7 @@ describe('GitMirror fetch', () => {
     await initRepo(repo);
     const mirror = mirrorOf(`file://${repo}`);
     expect(await mirror.fetch()).toEqual({ changed: false });
-    expect(await mirror.refs()).toEqual({ head: null, headBranch: null, tags: new Map(), branches: new Map() });
+    expect(await mirror.refs()).toEqual({ head: null, headBranch: null, tags: new Map(), branches: new Map(), tagObjects: new Map() });
   });
 
   it.each([

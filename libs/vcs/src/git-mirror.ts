@@ -141,7 +141,13 @@ export class GitMirror implements RepoReader {
   async refs(): Promise<RepoRefs> {
     this.snapshot ??= await this.locked(() => this.loadRefs());
     const { refs } = this.snapshot;
-    return { head: refs.head, headBranch: refs.headBranch, tags: new Map(refs.tags), branches: new Map(refs.branches) };
+    return {
+      head: refs.head,
+      headBranch: refs.headBranch,
+      tags: new Map(refs.tags),
+      branches: new Map(refs.branches),
+      tagObjects: new Map(refs.tagObjects),
+    };
   }
 
   /** Hash and committer time of the commit `hash`; null when the mirror has no such commit. */
@@ -178,7 +184,8 @@ export class GitMirror implements RepoReader {
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     if (!HEX.test(ancestor) || !HEX.test(descendant)) return false;
-    const { code } = await this.locked(() => this.git(['merge-base', '--is-ancestor', ancestor, descendant], { okCodes: [0, 1] }));
+    // A tag may name a tree or a blob: merge-base refuses those (exit 128); neither is an ancestor.
+    const { code } = await this.locked(() => this.git(['merge-base', '--is-ancestor', ancestor, descendant], { okCodes: [0, 1, 128] }));
     return code === 0;
   }
 
@@ -265,14 +272,18 @@ export class GitMirror implements RepoReader {
     }
     const target = await this.headTarget();
     const tags = new Map<string, string>();
+    const tagObjects = new Map<string, string>();
     const branches = new Map<string, string>();
     for (const line of lines) {
-      if (line.name.startsWith('refs/tags/')) tags.set(line.name.slice('refs/tags/'.length), line.peeled);
+      if (line.name.startsWith('refs/tags/')) {
+        tags.set(line.name.slice('refs/tags/'.length), line.peeled);
+        if (line.object !== line.peeled) tagObjects.set(line.name.slice('refs/tags/'.length), line.object);
+      }
       else if (line.name.startsWith('refs/heads/')) branches.set(line.name.slice('refs/heads/'.length), line.peeled);
     }
     const headBranch = target.startsWith('refs/heads/') ? target.slice('refs/heads/'.length) : null;
     const head = headBranch === null ? null : (branches.get(headBranch) ?? null);
-    return { fingerprint: fingerprint(listing, target), refs: { head, headBranch, tags, branches } };
+    return { fingerprint: fingerprint(listing, target), refs: { head, headBranch, tags, branches, tagObjects } };
   }
 
   private async headTarget(): Promise<string> {

@@ -10,6 +10,11 @@ export interface RepoRefs {
   tags: Map<string, string>;
   /** Branch name (without `refs/heads/`) -> commit hash. */
   branches: Map<string, string>;
+  /**
+   * Annotated tag name -> the tag object's own hash. `git ls-remote` advertises it too, so a hash
+   * query naming a tag object resolves (to the tag's commit), as in the go command.
+   */
+  tagObjects?: Map<string, string>;
 }
 
 /** A commit as the go command uses it. */

@@ -122,8 +122,8 @@ export class RepoView {
       hash = refs.head;
       ref = 'HEAD';
     } else if (hexRevision.test(rev)) {
-      for (const [name, commit] of allRefs(refs)) {
-        if (!commit.startsWith(rev)) continue;
+      for (const [name, commit, advertised] of allRefs(refs)) {
+        if (!advertised.startsWith(rev)) continue;
         if (hash !== null && hash !== commit) throw new RevisionError(`ambiguous revision ${rev}`, false);
         // Several refs on one commit: the smallest name wins, as in cmd/go.
         if (ref === undefined || ref > name) ref = name;
@@ -156,8 +156,13 @@ export class RepoView {
   }
 }
 
-function* allRefs(refs: RepoRefs): Iterable<[string, string]> {
-  if (refs.head !== null) yield ['HEAD', refs.head];
-  for (const [name, commit] of refs.branches) yield [`refs/heads/${name}`, commit];
-  for (const [name, commit] of refs.tags) yield [`refs/tags/${name}`, commit];
+/** Every advertised ref as [name, commit, advertised hash]: an annotated tag also by its tag object. */
+function* allRefs(refs: RepoRefs): Iterable<[string, string, string]> {
+  if (refs.head !== null) yield ['HEAD', refs.head, refs.head];
+  for (const [name, commit] of refs.branches) yield [`refs/heads/${name}`, commit, commit];
+  for (const [name, commit] of refs.tags) {
+    yield [`refs/tags/${name}`, commit, commit];
+    const object = refs.tagObjects?.get(name);
+    if (object !== undefined) yield [`refs/tags/${name}`, commit, object];
+  }
 }

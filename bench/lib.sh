@@ -1,0 +1,190 @@
+# Helpers for bench/serve.sh (sourced, not run). Everything here works inside one temp dir that
+# serve.sh creates and removes; nothing leaves 127.0.0.1.
+
+bench_log() { printf 'bench: %s\n' "$*" >&2; }
+bench_die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+
+# Stops with one message naming the Debian packages of every missing command.
+bench_require_commands() {
+  local -A needs=([wrk]=wrk [nginx]=nginx [go]=golang-go [git]=git [curl]=curl [node]=nodejs [sha256sum]=coreutils)
+  local missing=() cmd
+  for cmd in "${!needs[@]}"; do
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("${needs[$cmd]}")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    bench_die "missing commands; install the Debian packages: sudo apt-get install ${missing[*]}"
+  fi
+}
+
+# A TCP port that is free on 127.0.0.1 right now.
+bench_free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close();})"
+}
+
+# bench_wait_http URL SECONDS [PID]: waits for a 200; gives up early if PID exits.
+bench_wait_http() {
+  local url=$1 deadline=$((SECONDS + $2)) pid=${3:-}
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)" = 200 ]; then return 0; fi
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+    sleep 0.2
+  done
+  return 1
+}
+
+# bench_make_fixture DIR: a git repo for github.com/bench/big with a ~20 MB incompressible file,
+# tagged v1.0.0, turned into a genuine GOPROXY tree by the real go command in direct mode (git
+# redirected to the local repo, nothing downloaded). Prints the tree's root.
+bench_make_fixture() {
+  local dir=$1
+  local repo=$dir/repos/bench/big
+  mkdir -p "$repo" "$dir/home" "$dir/gowork"
+  local -a gitenv=(env -i PATH="$PATH" HOME="$dir/home" LANG=C TZ=UTC
+    GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0
+    GIT_AUTHOR_NAME='Bench Bot' GIT_AUTHOR_EMAIL=bench@example.com GIT_AUTHOR_DATE=2024-01-01T00:00:00Z
+    GIT_COMMITTER_NAME='Bench Bot' GIT_COMMITTER_EMAIL=bench@example.com GIT_COMMITTER_DATE=2024-01-01T00:00:00Z)
+  printf 'module github.com/bench/big\n\ngo 1.19\n' >"$repo/go.mod"
+  printf '// Package big is a benchmark fixture: a module whose zip is about 20 MB.\npackage big\n\n// Name is the module name.\nconst Name = "big"\n' >"$repo/big.go"
+  head -c 20000000 /dev/urandom >"$repo/data.bin"
+  (
+    cd "$repo"
+    "${gitenv[@]}" git -c init.defaultBranch=main init -q
+    "${gitenv[@]}" git add go.mod big.go data.bin
+    "${gitenv[@]}" git -c commit.gpgsign=false commit -q -m 'big: fixture'
+    "${gitenv[@]}" git -c tag.gpgsign=false tag v1.0.0
+  ) || bench_die "creating the fixture git repo failed"
+
+  printf '[url "file://%s/"]\n\tinsteadOf = https://github.com/\n[protocol "file"]\n\tallow = always\n' \
+    "$dir/repos" >"$dir/gitconfig"
+  (
+    cd "$dir/gowork"
+    env -i PATH="$PATH" HOME="$dir/home" LANG=C TZ=UTC \
+      GOPRIVATE=github.com GOPROXY=direct GOSUMDB=off GOFLAGS=-mod=mod GOTOOLCHAIN=local \
+      GOMODCACHE="$dir/modcache" GOPATH="$dir/gopath" GOCACHE="$dir/gocache" \
+      GIT_CONFIG_GLOBAL="$dir/gitconfig" GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0 \
+      go mod download -json github.com/bench/big@v1.0.0 >"$dir/go-download.json" 2>"$dir/go-download.err"
+  ) || { cat "$dir/go-download.json" "$dir/go-download.err" >&2; bench_die "go mod download of the fixture failed"; }
+
+  local tree=$dir/modcache/cache/download
+  local f
+  for f in github.com/bench/big/@v/v1.0.0.info github.com/bench/big/@v/v1.0.0.mod github.com/bench/big/@v/v1.0.0.zip github.com/bench/big/@v/list; do
+    [ -s "$tree/$f" ] || bench_die "the GOPROXY tree lacks $f"
+  done
+  printf '%s\n' "$tree"
+}
+
+# bench_nginx_conf DIR ROOT BASE_PORT UP_PORT: one nginx, two servers on the same static tree:
+# BASE_PORT is the baseline (no access log), UP_PORT is modgate's upstream (access log kept, so the
+# bench can show that modgate did not go back to it once warm).
+bench_nginx_conf() {
+  local dir=$1 root=$2 base=$3 up=$4
+  local user_line=''
+  # Only root may (and, with a 0700 temp dir, must) name the worker user.
+  [ "$(id -u)" = 0 ] && user_line='user root;'
+  mkdir -p "$dir/nginx-tmp"
+  cat >"$dir/nginx.conf" <<EOF
+$user_line
+worker_processes auto;
+daemon off;
+pid "$dir/nginx.pid";
+error_log "$dir/nginx-error.log" warn;
+events { worker_connections 1024; }
+http {
+  types { application/zip zip; }
+  default_type text/plain;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 100000;
+  keepalive_timeout 65s;
+  client_body_temp_path "$dir/nginx-tmp/body";
+  proxy_temp_path "$dir/nginx-tmp/proxy";
+  fastcgi_temp_path "$dir/nginx-tmp/fastcgi";
+  uwsgi_temp_path "$dir/nginx-tmp/uwsgi";
+  scgi_temp_path "$dir/nginx-tmp/scgi";
+  server {
+    listen 127.0.0.1:$base;
+    root "$root";
+    access_log off;
+  }
+  server {
+    listen 127.0.0.1:$up;
+    root "$root";
+    access_log "$dir/upstream-access.log";
+  }
+}
+EOF
+}
+
+# bench_wrk NAME URL THREADS CONNS SECONDS: runs wrk with the report script, keeps its output in
+# $BENCH_TMP/wrk-NAME.txt and prints "requests bytes duration_us errors p50_us p99_us".
+bench_wrk() {
+  local name=$1 url=$2 threads=$3 conns=$4 secs=$5
+  local out=$BENCH_TMP/wrk-$name.txt
+  wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 30s -s "$BENCH_DIR/wrk-report.lua" "$url" >"$out" 2>&1 \
+    || { cat "$out" >&2; bench_die "wrk $name failed"; }
+  awk '/^WRK_SUMMARY/ {
+         for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+         found = 1
+         print v["requests"], v["bytes"], v["duration_us"],
+           sprintf("%.0f", v["connect"] + v["read"] + v["write"] + v["status"] + v["timeout"]), v["p50_us"], v["p99_us"]
+       }
+       END { if (!found) exit 1 }' "$out" \
+    || { cat "$out" >&2; bench_die "no summary line in the output of wrk $name"; }
+}
+
+# bench_rss_sampler PID OUT: appends VmRSS (kB) of PID to OUT every 100 ms until PID exits or the
+# sampler is killed. Pure bash reads, so sampling costs next to nothing.
+bench_rss_sampler() {
+  local pid=$1 out=$2 key value unit
+  while [ -r "/proc/$pid/status" ]; do
+    while read -r key value unit; do
+      if [ "$key" = VmRSS: ]; then printf '%s\n' "$value" >>"$out"; break; fi
+    done <"/proc/$pid/status" || true
+    sleep 0.1
+  done
+}
+
+# bench_rss_summary FILE: "start min max end samples" in MB (MiB) from a sampler's file.
+bench_rss_summary() {
+  awk 'NR == 1 { start = $1; min = $1; max = $1 }
+       { if ($1 < min) min = $1; if ($1 > max) max = $1; last = $1 }
+       END { if (NR == 0) exit 1
+             printf "%.0f %.0f %.0f %.0f %d\n", start / 1024, min / 1024, max / 1024, last / 1024, NR }' "$1"
+}
+
+# Current VmRSS of PID in MB (MiB).
+bench_rss_now() { awk '/^VmRSS:/ { printf "%.0f\n", $2 / 1024 }' "/proc/$1/status"; }
+
+# bench_cpu_ticks PID...: user+system clock ticks used so far by the PIDs and their child
+# processes (nginx workers); 0 for a PID that is gone.
+bench_cpu_ticks() {
+  local pids=("$@") pid child sum=0 stat
+  for pid in "$@"; do
+    for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do pids+=("$child"); done
+  done
+  for pid in "${pids[@]}"; do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    stat=${stat##*) }   # the fields after "(comm) "; utime and stime are the 12th and 13th
+    sum=$(awk -v s="$stat" -v acc="$sum" 'BEGIN { split(s, f, " "); printf "%.0f\n", acc + f[12] + f[13] }')
+  done
+  printf '%s\n' "$sum"
+}
+
+# bench_busy_pct SECONDS PID...: percent of all CPU time used over SECONDS by processes other than
+# the PIDs (and their children), from /proc/stat. Taken while the servers sit idle, it shows what
+# else competes with the measurements on this machine.
+bench_busy_pct() {
+  local secs=$1 a b ours_a ours_b
+  shift
+  ours_a=$(bench_cpu_ticks "$@")
+  a=$(head -n 1 /proc/stat)
+  sleep "$secs"
+  b=$(head -n 1 /proc/stat)
+  ours_b=$(bench_cpu_ticks "$@")
+  awk -v a="$a" -v b="$b" -v ours=$((ours_b - ours_a)) 'BEGIN {
+    n = split(a, x, " "); split(b, y, " ")
+    for (i = 2; i <= n; i++) { d = y[i] - x[i]; total += d; if (i == 5 || i == 6) idle += d }
+    other = total - idle - ours
+    if (other < 0) other = 0
+    printf "%.0f\n", (total > 0 ? 100 * other / total : 0) }'
+}
