@@ -12,9 +12,12 @@ declare -A needs=(
   [openssl]=openssl
   [initdb]=postgresql
   [unzip]=unzip
+  [slapd]=slapd
+  [ldapadd]=ldap-utils
 )
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 have() {
+  if [ "$1" = slapd ]; then [ -x /usr/sbin/slapd ]; return; fi
   if [ "$1" = initdb ]; then [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/initdb" ]; else command -v "$1" >/dev/null 2>&1; fi
 }
 missing=()
