@@ -14,7 +14,8 @@ export async function bootstrap(config: ModgateConfig): Promise<INestApplication
   const options = {
     // Module paths are long wildcard parameters.
     routerOptions: { maxParamLength: 4096 },
-    bodyLimit: 1 << 20,
+    // Only webhooks carry bodies of any size.
+    bodyLimit: config.sync.webhookMaxBytes,
     return503OnClosing: true,
     // Fastify refuses some URLs before any route runs; answer those in the go command's format too.
     frameworkErrors: (error: Error, _req: unknown, reply: FastifyReply) => {
@@ -26,6 +27,8 @@ export async function bootstrap(config: ModgateConfig): Promise<INestApplication
     : new FastifyAdapter(options);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: ['log', 'warn', 'error'],
+    // Webhook signatures are over the exact bytes received.
+    rawBody: true,
   });
   await app.listen(config.listen.port, config.listen.host);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -29,6 +29,8 @@ export interface OriginConfig {
   discoveryScheme: 'https' | 'http';
   /** Where to send discovery requests instead of `<scheme>://<host>` (an internal address of the git host). */
   discoveryBase?: string;
+  /** Secret that webhooks for this origin's repositories are signed with (else the global one). */
+  webhookSecret?: SecretRef;
 }
 
 export type StorageConfig =
@@ -46,6 +48,7 @@ export interface ModgateConfig {
   sumdb: SumdbTarget[];
   origins: OriginConfig[];
   git: { maxProcesses: number };
+  sync: { webhookSecret?: SecretRef; webhookMaxBytes: number; pollIntervalSeconds: number };
   cache: { listTtlSeconds: number; upstreamTimeoutSeconds: number };
 }
 
@@ -109,6 +112,7 @@ const originSchema = z
       .string()
       .regex(/^https?:\/\/[^\s/@]+$/, 'must be http(s)://host[:port] with no path or credentials')
       .optional(),
+    webhookSecret: secretRef.optional(),
   })
   .strict();
 
@@ -133,6 +137,9 @@ export const rawConfigSchema = z
     upstream: goproxyList.default(parseProxyList(DEFAULT_UPSTREAM)),
     sumdb: sumdbList.default([{ name: DEFAULT_SUMDB, url: `https://${DEFAULT_SUMDB}` }]),
     origins: z.array(originSchema).default([]),
+    webhookSecret: secretRef.optional(),
+    webhookMaxBytes: z.coerce.number().int().min(1024).max(100 << 20).default(5 << 20),
+    pollIntervalSeconds: z.coerce.number().int().min(0).max(86400).default(300),
     gitMaxProcesses: z.coerce.number().int().min(1).max(64).default(4),
     listTtlSeconds: z.coerce.number().int().min(0).max(86400).default(60),
     upstreamTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(300),
@@ -166,6 +173,7 @@ export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: stri
     sumdb: raw.sumdb,
     origins: raw.origins,
     git: { maxProcesses: raw.gitMaxProcesses },
+    sync: { webhookSecret: raw.webhookSecret, webhookMaxBytes: raw.webhookMaxBytes, pollIntervalSeconds: raw.pollIntervalSeconds },
     cache: { listTtlSeconds: raw.listTtlSeconds, upstreamTimeoutSeconds: raw.upstreamTimeoutSeconds },
   };
 }

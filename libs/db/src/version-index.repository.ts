@@ -27,6 +27,14 @@ export class VersionIndexRepository {
     };
   }
 
+  async modulesUnder(codeRoot: string): Promise<string[]> {
+    const rows = await this.prisma.versionIndex.findMany({
+      where: { OR: [{ modulePath: codeRoot }, { modulePath: { startsWith: `${codeRoot}/` } }] },
+      select: { modulePath: true },
+    });
+    return rows.map((row) => row.modulePath);
+  }
+
   async saveList(modulePath: string, source: ArtifactSource, versions: string[], fetchedAt = new Date()): Promise<void> {
     await this.prisma.versionIndex.upsert({
       where: { modulePath },

@@ -64,6 +64,14 @@ export class ArtifactService {
     return { record, body: await this.readBlob(key, record), cacheHit };
   }
 
+  /** Makes sure the artifact is stored (pre-build), without reading it; true when this call built it. */
+  async ensure(modulePath: string, version: string, kind: ArtifactKind): Promise<boolean> {
+    const key = artifactKey(modulePath, version, kind);
+    if (this.records.get(key) ?? (await this.findRecord(modulePath, version, kind))) return false;
+    this.records.set(key, await this.flights.do(key, () => this.fetchOnce(modulePath, version, kind, key)));
+    return true;
+  }
+
   private async findRecord(modulePath: string, version: string, kind: ArtifactKind): Promise<ArtifactRecord | null> {
     try {
       return await this.artifacts.find(modulePath, version, kind);

@@ -5,3 +5,6 @@ export * from './single-flight.js';
 export * from './lru-cache.js';
 export * from './proxy-exception.filter.js';
 export * from './proxy.module.js';
+export * from './artifact.service.js';
+export * from './module-index.service.js';
+export * from './module-source.router.js';

@@ -78,6 +78,22 @@ export class ModuleIndexService {
     });
   }
 
+  /**
+   * Stores a version list and @latest computed by a repository sync, so requests are answered
+   * from Postgres without touching git until the next sync or TTL.
+   */
+  async publish(modulePath: string, source: 'upstream' | 'private', versions: string[], latest: VersionInfo | null): Promise<string[]> {
+    const listable = await this.withCached(modulePath, versions);
+    await this.index.saveList(modulePath, source, listable);
+    if (latest?.Time) await this.index.saveLatest(modulePath, source, { version: latest.Version, time: latest.Time });
+    return listable;
+  }
+
+  /** Module paths with a stored version list at or below a repository root. */
+  knownModulesUnder(codeRoot: string): Promise<string[]> {
+    return this.index.modulesUnder(codeRoot);
+  }
+
   /** A non-canonical `.info` query (branch, commit, `v1.2`): resolved by the origin, never stored. */
   async query(modulePath: string, query: string): Promise<Buffer> {
     const source = this.router.sourceFor(modulePath);

@@ -32,5 +32,6 @@ import { SumdbService } from './sumdb.service.js';
     GoproxyService,
     SumdbService,
   ],
+  exports: [ArtifactService, ModuleIndexService, ModuleSourceRouter],
 })
 export class ProxyModule {}

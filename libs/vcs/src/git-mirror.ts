@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { access, appendFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -121,6 +122,20 @@ export class GitMirror implements RepoReader {
       this.commits = undefined;
       this.snapshot = await this.loadRefs();
       return { changed: this.snapshot.fingerprint !== before };
+    });
+  }
+
+  /**
+   * A digest of the remote's branches, tags and HEAD (`git ls-remote`): cheap to compare, so a
+   * poller can tell whether a fetch is needed. Needs a fetched mirror (for its remote settings).
+   */
+  remoteFingerprint(): Promise<string> {
+    return this.lock.use(async () => {
+      await this.assertFetched();
+      const network = { ...(await this.networkOptions()), gitDir: this.dir };
+      const { stdout } = await this.git(['ls-remote', '--symref', 'origin'], network);
+      const lines = stdout.toString('utf8').split('\n').filter(Boolean).sort();
+      return createHash('sha256').update(lines.join('\n')).digest('hex');
     });
   }
 

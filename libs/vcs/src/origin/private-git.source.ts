@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { CodeRepo, GoModError, infoJson, isVersionNotFound, type RevInfo } from '#gomod';
 import { UpstreamFailedError, UpstreamNotFoundError, type ModuleSource, type VersionInfo } from '#upstream';
 import { GitCommandError } from '../git-command-error.js';
+import type { GitMirror } from '../git-mirror.js';
 import type { MirrorRegistry } from './mirror-registry.js';
 import type { OriginMatcher, ResolvedOrigin } from './origin-matcher.js';
 
@@ -29,6 +30,35 @@ export class PrivateGitSource implements ModuleSource {
   /** Called after a fetch changed a repository's refs (moved-tag detection, index refresh). */
   onRefsChanged(listener: RefsListener): void {
     this.refsListeners.push(listener);
+  }
+
+  /**
+   * Fetches the repository rooted at `codeRoot` now (moved-tag listeners run when refs changed) and
+   * returns what a sync needs to work on it without further fetches.
+   */
+  async syncRepository(codeRoot: string): Promise<{ changed: boolean; mirror: GitMirror; tags: ReadonlyMap<string, string> }> {
+    const resolved = await this.resolve(codeRoot);
+    if (resolved.codeRoot !== codeRoot) throw new UpstreamNotFoundError(`${codeRoot} is not a repository root (its root is ${resolved.codeRoot})`);
+    try {
+      const changed = await this.mirrors.refresh(resolved.origin, resolved.repoUrl, 0);
+      const mirror = this.mirrors.mirrorFor(resolved.origin, resolved.repoUrl);
+      const { tags } = await mirror.refs();
+      if (changed) for (const listener of this.refsListeners) await listener(codeRoot, tags);
+      return { changed, mirror, tags };
+    } catch (err) {
+      throw translate(codeRoot, err);
+    }
+  }
+
+  /** The mirror of a repository without fetching (the poller compares its remote fingerprint). */
+  async mirrorOf(codeRoot: string): Promise<GitMirror> {
+    const resolved = await this.resolve(codeRoot);
+    return this.mirrors.mirrorFor(resolved.origin, resolved.repoUrl);
+  }
+
+  /** The repository root of a private module path (pattern or go-get discovery). */
+  async codeRootOf(modulePath: string): Promise<string> {
+    return (await this.resolve(modulePath)).codeRoot;
   }
 
   async list(modulePath: string): Promise<string[]> {

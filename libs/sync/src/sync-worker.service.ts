@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DATABASE, type Database } from '#db';
+import { RepoSyncService } from './repo-sync.service.js';
+import { SyncJobRepository, type SyncJob } from './sync-job.repository.js';
+
+const IDLE_POLL_MS = 250;
+const MAX_ATTEMPTS = 8;
+/** A running job whose worker stopped heart-beating this long ago is taken over. */
+const STALE_AFTER_SECONDS = 120;
+
+/**
+ * Runs sync jobs from the job table, one at a time per process, holding a cross-replica advisory
+ * lock per repository. Woken at once by local enqueues, otherwise polls the table.
+ */
+@Injectable()
+export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('SyncWorker');
+  private readonly id = `worker-${randomUUID().slice(0, 8)}`;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    private readonly jobs: SyncJobRepository,
+    private readonly repoSync: RepoSyncService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Wakes the worker now (a job was just enqueued by this process). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    // On embedded PGlite only this process exists: anything "running" died with an earlier one.
+    const staleAfter = this.db.sql.description.startsWith('PGlite') ? 0 : STALE_AFTER_SECONDS;
+    while (!this.stopping) {
+      let job: SyncJob | null = null;
+      try {
+        await this.jobs.releaseStale(staleAfter);
+        job = await this.jobs.claim(this.id);
+      } catch (err) {
+        if (!this.stopping) this.logger.warn(`job table unavailable: ${(err as Error).message}`);
+      }
+      if (job) await this.execute(job);
+      else await this.sleep(IDLE_POLL_MS);
+    }
+  }
+
+  private async execute(job: SyncJob): Promise<void> {
+    try {
+      await this.db.sql.withLock(`sync:${job.codeRoot}`, () => this.repoSync.sync(job.codeRoot, job.reason));
+      await this.jobs.markSynced(job.codeRoot);
+      await this.jobs.complete(job.id);
+    } catch (err) {
+      const message = (err as Error).message.split('\n')[0] ?? String(err);
+      const state = await this.jobs.fail(job, message, MAX_ATTEMPTS).catch(() => 'unknown');
+      this.logger.warn(`sync of ${job.codeRoot} (${job.reason}) failed, attempt ${job.attempts}, now ${state}: ${message}`);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+}

@@ -1,0 +1,27 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { z } from 'zod';
+import { InvalidInputError, NotFoundError } from '#proxy';
+import { SyncRequestService } from './sync-request.service.js';
+
+const syncBody = z.object({ target: z.string().min(1).max(1024) }).strict();
+
+/** Manual sync for admins: `POST /api/sync {"target": "<module or repository>"}`, then poll the job. */
+@Controller('api/sync')
+export class SyncController {
+  constructor(private readonly requests: SyncRequestService) {}
+
+  @Post()
+  async request(@Body() body: unknown) {
+    const parsed = syncBody.safeParse(body);
+    if (!parsed.success) throw new InvalidInputError('expected {"target": "<module path or repository root>"}');
+    return this.requests.request(parsed.data.target);
+  }
+
+  @Get('jobs/:id')
+  async job(@Param('id') id: string) {
+    if (!/^\d{1,18}$/.test(id)) throw new InvalidInputError('job id must be a number');
+    const job = await this.requests.job(id);
+    if (!job) throw new NotFoundError(`no sync job ${id}`);
+    return job;
+  }
+}

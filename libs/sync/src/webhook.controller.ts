@@ -1,0 +1,17 @@
+import { Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { WebhookService } from './webhook.service.js';
+
+/** Git host webhooks: `POST /webhooks/github`, `/webhooks/gitlab`, `/webhooks/gitea`. */
+@Controller('webhooks')
+export class WebhookController {
+  constructor(private readonly webhooks: WebhookService) {}
+
+  @Post(':provider')
+  @HttpCode(202)
+  async receive(@Param('provider') provider: string, @Req() req: FastifyRequest & { rawBody?: Buffer }, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { status, message } = await this.webhooks.receive(provider, req.headers as Record<string, string | undefined>, req.rawBody, req.body);
+    reply.status(status).header('content-type', 'text/plain; charset=utf-8');
+    return `${message}\n`;
+  }
+}

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MODGATE_CONFIG, type ModgateConfig, type SecretRef } from '#config';
+import { InvalidInputError } from '#proxy';
+import { OriginMatcher, PrivateGitSource } from '#vcs';
+import { SyncJobRepository } from './sync-job.repository.js';
+import { SyncWorkerService } from './sync-worker.service.js';
+import { parseWebhook, WebhookPayloadError, type WebhookEvent } from './webhook-payload.js';
+import { verifyWebhook } from './webhook-signature.js';
+
+/** The answer to a webhook delivery. */
+export interface WebhookAnswer {
+  status: number;
+  message: string;
+}
+
+export const WEBHOOK_PROVIDERS = ['github', 'gitlab', 'gitea'] as const;
+export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
+
+/**
+ * Receives git host webhooks: verifies the signature with the origin's (or the global) secret,
+ * stores the delivery and a sync job in one statement, and answers 202. The repository is only
+ * identified from the payload; it is fetched from the URL configured for its origin.
+ */
+@Injectable()
+export class WebhookService {
+  private readonly logger = new Logger('Webhooks');
+
+  constructor(
+    @Inject(MODGATE_CONFIG) private readonly config: ModgateConfig,
+    private readonly matcher: OriginMatcher,
+    private readonly git: PrivateGitSource,
+    private readonly jobs: SyncJobRepository,
+    private readonly worker: SyncWorkerService,
+  ) {}
+
+  async receive(provider: string, headers: Record<string, string | undefined>, rawBody: Buffer | undefined, body: unknown): Promise<WebhookAnswer> {
+    if (!(WEBHOOK_PROVIDERS as readonly string[]).includes(provider)) throw new InvalidInputError(`unknown webhook provider ${JSON.stringify(provider.slice(0, 40))}`);
+    if (!rawBody) throw new InvalidInputError('webhook bodies must be JSON (set the content type to application/json)');
+    let event: WebhookEvent;
+    try {
+      event = parseWebhook(provider as WebhookProvider, headers, body);
+    } catch (err) {
+      if (err instanceof WebhookPayloadError) throw new InvalidInputError(`webhook: ${err.message}`);
+      throw err;
+    }
+    const claimed = event.repoCandidates.map((candidate) => ({ candidate, origin: this.matcher.claims(candidate) })).find((c) => c.origin);
+    const secretRef = claimed?.origin?.webhookSecret ?? this.config.sync.webhookSecret;
+    if (!secretRef) return { status: 403, message: 'webhooks are not enabled: configure webhookSecret (globally or on the origin)' };
+    const secret = await readSecret(secretRef);
+    if (!secret || !verifyWebhook(event.provider, headers, rawBody, secret)) {
+      this.logger.warn(`rejected ${event.provider} delivery ${event.deliveryId}: bad signature`);
+      return { status: 401, message: 'webhook signature does not match' };
+    }
+    if (event.action === 'ping') return { status: 200, message: 'pong' };
+    if (event.action === 'ignored') return { status: 202, message: `event ${event.event} ignored` };
+    let codeRoot: string | null = null;
+    if (claimed) codeRoot = await this.git.codeRootOf(claimed.candidate).catch(() => null);
+    if (codeRoot !== claimed?.candidate) codeRoot = null;
+    const fresh = await this.jobs.recordDelivery({
+      id: event.deliveryId,
+      provider: event.provider,
+      event: event.event,
+      codeRoot,
+      bodySha256: createHash('sha256').update(rawBody).digest('hex'),
+    });
+    if (!fresh) return { status: 200, message: `delivery ${event.deliveryId} already received` };
+    if (!codeRoot) return { status: 202, message: `no private origin serves ${event.repoCandidates[0] ?? 'this repository'}; ignored` };
+    this.worker.poke();
+    return { status: 202, message: `sync of ${codeRoot} queued` };
+  }
+}
+
+async function readSecret(ref: SecretRef): Promise<string | undefined> {
+  if ('env' in ref) return process.env[ref.env] || undefined;
+  return (await readFile(ref.file, 'utf8').catch(() => '')).trim() || undefined;
+}

@@ -1,0 +1,192 @@
+import { createHmac } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import {
+  commitAll,
+  createTestCa,
+  freePort,
+  goEnv,
+  goModDownloadJsonAll,
+  initRepo,
+  makeTempDir,
+  removeDir,
+  revParse,
+  runGo,
+  startGitHttpServer,
+  startModgate,
+  startPostgres,
+  tag,
+  writeFiles,
+  type GitHttpServer,
+  type ModgateProcess,
+  type TestCa,
+  type TestPostgres,
+} from './support/index.js';
+import { rawGet, rawPost } from './http-client.js';
+import { giteaPush, githubPush, gitlabTagPush } from './webhook-payloads.js';
+
+const MODULE = 'git.corp.example/acme/hooks';
+const REPO_URL = 'https://git.corp.example/acme/hooks';
+const SECRET = 'webhook-secret-e2e';
+
+/**
+ * Webhook-driven sync: a fixture git host, modgate on a real Postgres, signed GitHub, GitLab and
+ * Gitea deliveries, and the real go command over HTTPS.
+ */
+describe('webhook-driven sync of private repositories', () => {
+  let dir: string;
+  let repo: string;
+  let gitHost: GitHttpServer;
+  let postgres: TestPostgres;
+  let databaseUrl: string;
+  let tls: TestCa;
+  let ca: Buffer;
+  let modgate: ModgateProcess;
+  let modgateEnv: Record<string, string>;
+  let goHome: string;
+  let delivery = 0;
+  let tagDay = 1;
+
+  const env = (modcache: string) => goEnv({ home: goHome, goproxy: modgate.url, gomodcache: join(dir, modcache), caCert: tls.caCertPath, gonosumdb: 'git.corp.example' });
+  const listed = async () => (await rawGet(modgate.url, `/${MODULE}/@v/list`, { ca })).body.toString().split('\n').filter(Boolean);
+
+  /** Commits and tags a new version in the origin repository; returns the commit. */
+  const pushTag = async (version: string) => {
+    await writeFiles(repo, { 'hooks.go': `package hooks\n\nconst Version = "${version}"\n` });
+    const day = String(tagDay++).padStart(2, '0');
+    await commitAll(repo, version, `2024-05-${day}T10:00:00Z`);
+    await tag(repo, version);
+    return revParse(repo, 'HEAD');
+  };
+
+  const deliver = (provider: 'github' | 'gitlab' | 'gitea', payload: object, opts: { id?: string; secret?: string } = {}) => {
+    const body = Buffer.from(JSON.stringify(payload));
+    const id = opts.id ?? `delivery-${++delivery}`;
+    const hmac = createHmac('sha256', opts.secret ?? SECRET).update(body).digest('hex');
+    const headers: Record<string, string> =
+      provider === 'github'
+        ? { 'x-github-event': 'push', 'x-github-delivery': id, 'x-hub-signature-256': `sha256=${hmac}` }
+        : provider === 'gitea'
+          ? { 'x-gitea-event': 'push', 'x-gitea-delivery': id, 'x-gitea-signature': hmac }
+          : { 'x-gitlab-event': 'Tag Push Hook', 'x-gitlab-event-uuid': id, 'x-gitlab-token': opts.secret ?? SECRET };
+    return rawPost(modgate.url, `/webhooks/${provider}`, body, { ca, headers });
+  };
+
+  /** Polls the list until it holds `version`; resolves with the milliseconds it took. */
+  const waitListed = async (version: string, timeoutMs: number) => {
+    const started = Date.now();
+    while (Date.now() - started < timeoutMs) {
+      if ((await listed()).includes(version)) return Date.now() - started;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`${version} not listed within ${timeoutMs} ms: ${(await listed()).join(' ')}`);
+  };
+
+  const start = async () => startModgate({ env: modgateEnv, caCert: tls.caCertPath });
+
+  beforeAll(async () => {
+    dir = await makeTempDir('modgate-sync-');
+    const reposRoot = join(dir, 'repos');
+    repo = join(reposRoot, 'acme', 'hooks.git');
+    await initRepo(repo);
+    await writeFiles(repo, { 'go.mod': `module ${MODULE}\n\ngo 1.19\n` });
+    for (let i = 0; i < 20; i++) await pushTag(`v1.0.${i}`);
+    gitHost = await startGitHttpServer({ reposRoot });
+    postgres = await startPostgres();
+    databaseUrl = await postgres.createDatabase('modgate');
+    tls = await createTestCa(join(dir, 'tls'));
+    ca = await readFile(tls.caCertPath);
+    goHome = await makeTempDir('modgate-gohome-');
+    const configFile = join(dir, 'modgate.yaml');
+    await writeFile(configFile, ['webhookSecret: { env: MODGATE_TEST_WEBHOOK_SECRET }', 'origins:', '  - pattern: git.corp.example/acme/*', `    url: ${gitHost.url}/acme/{repo}.git`].join('\n'));
+    modgateEnv = {
+      MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
+      MODGATE_TLS_CERT: tls.certPath,
+      MODGATE_TLS_KEY: tls.keyPath,
+      MODGATE_DATA_DIR: join(dir, 'data'),
+      DATABASE_URL: databaseUrl,
+      MODGATE_CONFIG: configFile,
+      MODGATE_UPSTREAM: 'off',
+      MODGATE_SUMDB: 'off',
+      MODGATE_WEBHOOK_MAX_BYTES: '65536',
+      MODGATE_POLL_INTERVAL_SECONDS: '3',
+      MODGATE_TEST_WEBHOOK_SECRET: SECRET,
+    };
+    modgate = await start();
+    // First use: modgate mirrors the repository and from then on knows it.
+    expect(await listed()).toHaveLength(20);
+  });
+
+  afterAll(async () => {
+    await modgate?.stop();
+    await gitHost?.stop();
+    await postgres?.stop();
+    if (dir) await removeDir(dir);
+    if (goHome) await removeDir(goHome);
+  });
+
+  it('lists a pushed tag within a second of a signed GitHub push, and serves it with no git work', async () => {
+    const commit = await pushTag('v1.1.0');
+    const answer = await deliver('github', githubPush(REPO_URL, 'acme/hooks', 'refs/tags/v1.1.0', commit));
+    expect([answer.status, answer.body.toString()]).toEqual([202, `sync of ${MODULE} queued\n`]);
+    expect(await waitListed('v1.1.0', 1000)).toBeLessThan(1000);
+    const versions = await runGo(['list', '-m', '-versions', MODULE], { cwd: goHome, env: env('modcache-1') });
+    expect(versions.stdout.trim().split(' ')).toContain('v1.1.0');
+    const gitRequests = gitHost.requests.length;
+    const [download] = await goModDownloadJsonAll([`${MODULE}@v1.1.0`], env('modcache-1'));
+    expect(download?.Error).toBeUndefined();
+    expect(gitHost.requests.length).toBe(gitRequests);
+  });
+
+  it('changes nothing for a bad signature, a replayed delivery or an oversized body', async () => {
+    const commit = await pushTag('v1.1.1');
+    const payload = githubPush(REPO_URL, 'acme/hooks', 'refs/tags/v1.1.1', commit);
+    const before = gitHost.requests.length;
+    const forged = await deliver('github', payload, { secret: 'guessed' });
+    expect([forged.status, forged.body.toString()]).toEqual([401, 'webhook signature does not match\n']);
+    const replay = await deliver('github', payload, { id: 'delivery-1' });
+    expect(replay.status).toBe(200);
+    expect(replay.body.toString()).toMatch(/already received/);
+    const huge = await deliver('github', { ...payload, padding: 'x'.repeat(70_000) });
+    expect(huge.status).toBe(413);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(gitHost.requests.length).toBe(before);
+    expect(await listed()).not.toContain('v1.1.1');
+  });
+
+  it('syncs on GitLab and Gitea push events too', async () => {
+    const gitlabCommit = await pushTag('v1.2.0');
+    expect((await deliver('gitlab', gitlabTagPush(REPO_URL, 'acme/hooks', 'refs/tags/v1.2.0', gitlabCommit))).status).toBe(202);
+    await waitListed('v1.2.0', 2000);
+    const giteaCommit = await pushTag('v1.3.0');
+    expect((await deliver('gitea', giteaPush(REPO_URL, 'acme/hooks', 'refs/tags/v1.3.0', giteaCommit))).status).toBe(202);
+    await waitListed('v1.3.0', 2000);
+  });
+
+  it('still syncs a delivery received before a restart', async () => {
+    const commit = await pushTag('v1.4.0');
+    // The git host loses the repository for a while: the job fails and waits for a retry.
+    const hidden = `${repo}.hidden`;
+    await rename(repo, hidden);
+    expect((await deliver('github', githubPush(REPO_URL, 'acme/hooks', 'refs/tags/v1.4.0', commit), { id: 'before-restart' })).status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await modgate.stop()).toBe(0);
+    await rename(hidden, repo);
+    modgate = await start();
+    await waitListed('v1.4.0', 20_000);
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT state FROM sync_job WHERE delivery_id = 'github:before-restart'`);
+      expect(rows).toEqual([{ state: 'done' }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('finds a tag pushed without a webhook by polling', async () => {
+    await pushTag('v1.5.0');
+    await waitListed('v1.5.0', 15_000);
+  });
+});
