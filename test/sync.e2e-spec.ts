@@ -3,7 +3,9 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
+  REPO_ROOT,
   commitAll,
+  execFileText,
   createTestCa,
   freePort,
   goEnv,
@@ -183,6 +185,21 @@ describe('webhook-driven sync of private repositories', () => {
     } finally {
       await client.end();
     }
+  });
+
+  it('syncs on demand with `modgate sync`, following the job to its end', async () => {
+    await pushTag('v1.6.0');
+    const cli = await execFileText(process.execPath, [join(REPO_ROOT, 'dist/apps/modgate-cli/src/main.js'), 'sync', MODULE], {
+      env: { PATH: process.env.PATH ?? '', MODGATE_URL: modgate.url, NODE_EXTRA_CA_CERTS: tls.caCertPath },
+    });
+    expect(cli.stdout).toMatch(new RegExp(`^synced ${MODULE} \\(job \\d+\\) in [0-9.]+ s\n$`));
+    expect(await listed()).toContain('v1.6.0');
+    const refused = await execFileText(process.execPath, [join(REPO_ROOT, 'dist/apps/modgate-cli/src/main.js'), 'sync', 'example.com/public/mod'], {
+      env: { PATH: process.env.PATH ?? '', MODGATE_URL: modgate.url, NODE_EXTRA_CA_CERTS: tls.caCertPath },
+      allowFailure: true,
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^modgate: POST \/api\/sync: 404 .*not served by a private origin/);
   });
 
   it('finds a tag pushed without a webhook by polling', async () => {

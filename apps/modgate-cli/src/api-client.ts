@@ -1,0 +1,41 @@
+/** A JSON client for modgate's admin API (`MODGATE_URL`, `MODGATE_TOKEN`). */
+export class ApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string | undefined,
+  ) {}
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): ApiClient {
+    const url = env.MODGATE_URL;
+    if (!url) throw new CliError('set MODGATE_URL to the server, e.g. https://modgate.corp.example');
+    return new ApiClient(url.replace(/\/+$/, ''), env.MODGATE_TOKEN || undefined);
+  }
+
+  async request<T>(method: 'GET' | 'POST' | 'DELETE' | 'PUT', path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (err) {
+      const cause = (err as Error & { cause?: Error }).cause;
+      throw new CliError(`cannot reach ${this.baseUrl}: ${cause?.message ?? (err as Error).message}`);
+    }
+    const text = await response.text();
+    if (!response.ok) throw new CliError(`${method} ${path}: ${response.status} ${errorText(text)}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+/** An error shown to the user as one line, exit status 1. */
+export class CliError extends Error {}
+
+function errorText(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { error?: { message?: string }; message?: string };
+    return parsed.error?.message ?? parsed.message ?? text.trim();
+  } catch {
+    return text.trim().replace(/^modgate: /, '');
+  }
+}
