@@ -5,7 +5,8 @@ import { ArtifactService } from './artifact.service.js';
 import { CACHE_IMMUTABLE, CACHE_NONE, cacheControlForIndex } from './cache-control.js';
 import { ModuleIndexService } from './module-index.service.js';
 import type { ProxyAnswer } from './proxy-answer.js';
-import { parseProxyRequest, type ArtifactKind } from './proxy-request.js';
+import { LruCache } from './lru-cache.js';
+import { parseProxyRequest, type ArtifactKind, type ProxyRequest } from './proxy-request.js';
 
 const CONTENT_TYPES: Record<ArtifactKind, string> = {
   info: 'application/json',
@@ -17,6 +18,8 @@ const CONTENT_TYPES: Record<ArtifactKind, string> = {
 @Injectable()
 export class GoproxyService {
   private readonly indexCacheControl: string;
+  /** The same few thousand URLs are asked again and again: validate each once. */
+  private readonly parsed = new LruCache<ProxyRequest>(20_000);
 
   constructor(
     @Inject(MODGATE_CONFIG) config: ModgateConfig,
@@ -27,7 +30,7 @@ export class GoproxyService {
   }
 
   async answer(rawPath: string): Promise<ProxyAnswer> {
-    const request = parseProxyRequest(rawPath);
+    const request = this.parse(rawPath);
     switch (request.endpoint) {
       case 'list': {
         const { value } = await this.index.list(request.modulePath);
@@ -48,6 +51,15 @@ export class GoproxyService {
         return { contentType: CONTENT_TYPES[kind], cacheControl: CACHE_IMMUTABLE, body, length: record.size, etag: record.sha256 };
       }
     }
+  }
+
+  /** Valid requests are cached; malformed ones throw every time (and are never cached). */
+  private parse(rawPath: string): ProxyRequest {
+    const cached = this.parsed.get(rawPath);
+    if (cached) return cached;
+    const request = parseProxyRequest(rawPath);
+    this.parsed.set(rawPath, request);
+    return request;
   }
 }
 

@@ -4,7 +4,8 @@ import { DATABASE, type Database } from '#db';
 import { RepoSyncService } from './repo-sync.service.js';
 import { SyncJobRepository, type SyncJob } from './sync-job.repository.js';
 
-const IDLE_POLL_MS = 250;
+/** Jobs queued by this process wake the worker at once; this only bounds other replicas' jobs. */
+const IDLE_POLL_MS = 1000;
 const MAX_ATTEMPTS = 8;
 /** A running job whose worker stopped heart-beating this long ago is taken over. */
 const STALE_AFTER_SECONDS = 120;
