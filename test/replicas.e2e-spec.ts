@@ -32,6 +32,8 @@ describe('two replicas on one Postgres and one S3 bucket', () => {
   let s3: S3rver;
   let ca: Buffer;
   let replicas: ModgateProcess[] = [];
+  let caCert: string;
+  let replicaEnv: (name: string) => Promise<Record<string, string>>;
 
   const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('hex');
   const hits = (path: string) => upstream.hits.get(path) ?? 0;
@@ -46,6 +48,7 @@ describe('two replicas on one Postgres and one S3 bucket', () => {
     const { port: s3Port } = await s3.run();
     const tls = await createTestCa(join(dir, 'tls'));
     ca = await readFile(tls.caCertPath);
+    caCert = tls.caCertPath;
     const env = async (name: string) => ({
       MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
       MODGATE_TLS_CERT: tls.certPath,
@@ -61,6 +64,7 @@ describe('two replicas on one Postgres and one S3 bucket', () => {
       MODGATE_UPSTREAM: upstream.url,
       MODGATE_SUMDB: 'off',
     });
+    replicaEnv = env;
     // Started together: both race to apply the migrations.
     replicas = await Promise.all([
       startModgate({ env: await env('a'), caCert: tls.caCertPath }),
@@ -121,6 +125,19 @@ describe('two replicas on one Postgres and one S3 bucket', () => {
       expect(hits(path)).toBe(1);
     } finally {
       upstream.setDown(false);
+    }
+  });
+
+  it('runs several worker processes on one listener with MODGATE_WORKERS', async () => {
+    const env = await replicaEnv('c');
+    const pooled = await startModgate({ env: { ...env, MODGATE_WORKERS: '2' }, caCert });
+    try {
+      const m = fixture.modules.find((x) => x.path === 'github.com/fixture/alpha' && x.version === 'v1.0.0')!;
+      const responses = await Promise.all(Array.from({ length: 20 }, () => rawGet(pooled.url, `/${m.escapedPath}/@v/${m.version}.mod`, { ca })));
+      expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+      expect(pooled.stdout().match(/modgate is serving on/g)).toHaveLength(1);
+    } finally {
+      expect(await pooled.stop()).toBe(0);
     }
   });
 

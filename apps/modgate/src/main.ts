@@ -1,9 +1,11 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '#config';
+import cluster from 'node:cluster';
+import { ConfigError, loadConfig, type ModgateConfig } from '#config';
 import { bootstrap, listenUrl, startBanner } from './bootstrap.js';
+import { runClusterPrimary } from './cluster-primary.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: ModgateConfig;
   try {
     config = loadConfig();
   } catch (err) {
@@ -13,8 +15,13 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  const printBanner = () => process.stdout.write(`${startBanner(config, listenUrl(config))}\n`);
+  if (config.workers > 1 && cluster.isPrimary) {
+    runClusterPrimary(config.workers, printBanner);
+    return;
+  }
   await bootstrap(config);
-  process.stdout.write(`${startBanner(config, listenUrl(config))}\n`);
+  if (cluster.isPrimary) printBanner();
 }
 
 main().catch((err: unknown) => {

@@ -1,6 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseProxyList, type ProxyListEntry } from '#gomod';
+import { authBlockSchema, authModeSchema, isLoopbackHost, toLdapConfig, type AuthConfig } from './auth-config.schema.js';
+import { policyDocumentSchema, type PolicyDocument } from './policy-document.schema.js';
 
 /** A checksum database passed through at `/sumdb/<name>/...`. */
 export interface SumdbTarget {
@@ -40,6 +42,8 @@ export type StorageConfig =
 /** The validated configuration every part of modgate reads. */
 export interface ModgateConfig {
   listen: { host: string; port: number };
+  /** Server processes sharing the listener (node:cluster); more than one needs Postgres. */
+  workers: number;
   tls?: { certFile: string; keyFile: string };
   dataDir: string;
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
@@ -50,6 +54,11 @@ export interface ModgateConfig {
   git: { maxProcesses: number };
   sync: { webhookSecret?: SecretRef; webhookMaxBytes: number; pollIntervalSeconds: number };
   cache: { listTtlSeconds: number; upstreamTimeoutSeconds: number };
+  auth: AuthConfig;
+  /** The `policies:` block as validated at start (libs/policy reloads it from `configFile`). */
+  policies: PolicyDocument;
+  /** The YAML file named by MODGATE_CONFIG, if any. */
+  configFile?: string;
 }
 
 export const DEFAULT_UPSTREAM = 'https://proxy.golang.org';
@@ -140,17 +149,33 @@ export const rawConfigSchema = z
     webhookSecret: secretRef.optional(),
     webhookMaxBytes: z.coerce.number().int().min(1024).max(100 << 20).default(5 << 20),
     pollIntervalSeconds: z.coerce.number().int().min(0).max(86400).default(300),
+    workers: z.coerce.number().int().min(1).max(64).default(1),
     gitMaxProcesses: z.coerce.number().int().min(1).max(64).default(4),
     listTtlSeconds: z.coerce.number().int().min(0).max(86400).default(60),
     upstreamTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(300),
+    authMode: authModeSchema.default('on'),
+    jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+    initialAdminPassword: z.string().min(12, 'must be at least 12 characters').max(1024).optional(),
+    auth: authBlockSchema.default(authBlockSchema.parse({})),
+    policies: policyDocumentSchema.default(policyDocumentSchema.parse({})),
   })
   .strict()
   .superRefine((raw, ctx) => {
     if (Boolean(raw.tlsCert) !== Boolean(raw.tlsKey)) {
       ctx.addIssue({ code: 'custom', path: [raw.tlsCert ? 'tlsKey' : 'tlsCert'], message: 'set both the TLS certificate and key, or neither' });
     }
+    if (raw.workers > 1 && !raw.databaseUrl) {
+      ctx.addIssue({ code: 'custom', path: ['workers'], message: 'more than one worker needs DATABASE_URL (the embedded PGlite serves one process)' });
+    }
     if (raw.storage === 's3' && !raw.s3Bucket) {
       ctx.addIssue({ code: 'custom', path: ['s3Bucket'], message: 'required when the storage driver is s3' });
+    }
+    if (raw.authMode === 'off' && (raw.tlsCert || !isLoopbackHost(raw.listen.host))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['authMode'],
+        message: `off is accepted only on a loopback listener without TLS (listening on ${raw.listen.host}${raw.tlsCert ? ' with TLS' : ''}); any other listener requires credentials`,
+      });
     }
   });
 
@@ -162,6 +187,7 @@ export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: stri
   const dataDir = abs(raw.dataDir);
   return {
     listen: raw.listen,
+    workers: raw.workers,
     tls: raw.tlsCert && raw.tlsKey ? { certFile: abs(raw.tlsCert), keyFile: abs(raw.tlsKey) } : undefined,
     dataDir,
     database: raw.databaseUrl ? { kind: 'postgres', url: raw.databaseUrl } : { kind: 'pglite', dir: resolve(dataDir, 'db') },
@@ -175,5 +201,15 @@ export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: stri
     git: { maxProcesses: raw.gitMaxProcesses },
     sync: { webhookSecret: raw.webhookSecret, webhookMaxBytes: raw.webhookMaxBytes, pollIntervalSeconds: raw.pollIntervalSeconds },
     cache: { listTtlSeconds: raw.listTtlSeconds, upstreamTimeoutSeconds: raw.upstreamTimeoutSeconds },
+    auth: {
+      mode: raw.authMode,
+      jwtSecret: raw.jwtSecret,
+      initialAdminPassword: raw.initialAdminPassword,
+      cacheTtlSeconds: raw.auth.cacheTtlSeconds,
+      throttle: raw.auth.throttle,
+      tokens: raw.auth.tokens,
+      ldap: toLdapConfig(raw.auth.ldap),
+    },
+    policies: raw.policies,
   };
 }

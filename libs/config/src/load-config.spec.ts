@@ -68,6 +68,7 @@ describe('loadConfig', () => {
     ['s3 without bucket', { MODGATE_STORAGE: 's3' }, /s3Bucket|MODGATE_S3_BUCKET/],
     ['upstream direct', { MODGATE_UPSTREAM: 'direct' }, /MODGATE_UPSTREAM: "direct" is not an upstream/],
     ['bad sumdb', { MODGATE_SUMDB: 'sum.golang.org ftp://x' }, /MODGATE_SUMDB/],
+    ['workers without Postgres', { MODGATE_WORKERS: '2' }, /MODGATE_WORKERS: more than one worker needs DATABASE_URL/],
     ['missing yaml', { MODGATE_CONFIG: '/nonexistent/modgate.yaml' }, /MODGATE_CONFIG: cannot read/],
   ];
   it.each(bad)('stops on %s, naming the setting', (_name, env, message) => {

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { rawConfigSchema, toModgateConfig, type ModgateConfig } from './config.schema.js';
 
 /** Environment variable -> settings key. The YAML file uses the keys themselves. */
 export const ENV_SETTINGS: Record<string, string> = {
   MODGATE_LISTEN: 'listen',
+  MODGATE_WORKERS: 'workers',
   MODGATE_TLS_CERT: 'tlsCert',
   MODGATE_TLS_KEY: 'tlsKey',
   MODGATE_DATA_DIR: 'dataDir',
@@ -21,6 +23,9 @@ export const ENV_SETTINGS: Record<string, string> = {
   MODGATE_WEBHOOK_MAX_BYTES: 'webhookMaxBytes',
   MODGATE_POLL_INTERVAL_SECONDS: 'pollIntervalSeconds',
   MODGATE_UPSTREAM_TIMEOUT_SECONDS: 'upstreamTimeoutSeconds',
+  MODGATE_AUTH: 'authMode',
+  MODGATE_JWT_SECRET: 'jwtSecret',
+  MODGATE_INITIAL_ADMIN_PASSWORD: 'initialAdminPassword',
 };
 
 /** A setting that stops the start, named the way the user wrote it. */
@@ -36,7 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const fromFile = env.MODGATE_CONFIG ? readYaml(env.MODGATE_CONFIG) : {};
   const fromEnv: Record<string, string> = {};
   const origin: Record<string, string> = {};
-  for (const key of Object.keys(fromFile)) origin[key] = `${key} (in ${env.MODGATE_CONFIG})`;
+  for (const key of Object.keys(fromFile)) origin[key] = `(in ${env.MODGATE_CONFIG})`;
   for (const [name, key] of Object.entries(ENV_SETTINGS)) {
     const value = env[name];
     if (value !== undefined && value !== '') {
@@ -48,19 +53,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '');
-      const where = origin[key] ?? (envNameOf(key) || key || 'config');
+      // Nested YAML settings are named in full: `auth.ldap.searchBase (in modgate.yaml)`.
+      const setting = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+      const from = origin[key];
+      const where = from?.startsWith('(in ') ? `${setting} ${from}` : (from ?? (envNameOf(key) || setting || 'config'));
       return `${where}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
-  return toModgateConfig(parsed.data, cwd);
+  const config = toModgateConfig(parsed.data, cwd);
+  if (env.MODGATE_CONFIG) config.configFile = isAbsolute(env.MODGATE_CONFIG) ? env.MODGATE_CONFIG : resolve(cwd, env.MODGATE_CONFIG);
+  return config;
 }
 
 function envNameOf(key: string): string | undefined {
   return Object.entries(ENV_SETTINGS).find(([, k]) => k === key)?.[0];
 }
 
-function readYaml(path: string): Record<string, unknown> {
+/** Reads the YAML settings file (MODGATE_CONFIG) into a plain mapping; throws ConfigError. */
+export function readYaml(path: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
