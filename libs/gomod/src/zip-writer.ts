@@ -17,6 +17,8 @@ export interface ZipEntrySource {
   mode?: number;
   /** Overrides {@link ZipWriterOptions.method} for this entry. */
   method?: 'store' | 'deflate';
+  /** Overrides {@link ZipWriterOptions.level} for this entry. */
+  level?: number;
 }
 
 export interface ZipWriterOptions {
@@ -61,6 +63,9 @@ function dosDateTime(d: Date | undefined): { date: number; time: number } {
  * Entries whose size is known up front (Buffers) get sizes in the local header; streamed entries
  * use a data descriptor. Memory holds one central-directory record per entry plus one chunk.
  */
+/** Bodies up to this size are deflated synchronously. */
+const SMALL_INLINE = 64 << 10;
+
 export class ZipWriter {
   private offset = 0;
   private readonly records: CentralRecord[] = [];
@@ -109,7 +114,10 @@ export class ZipWriter {
     const offset = this.offset;
     if (Buffer.isBuffer(entry.data)) {
       const crc = crc32(entry.data);
-      const body = method === METHOD.deflate ? await deflateRaw(entry.data, { level: this.options.level ?? 6 }) : entry.data;
+      const level = entry.level ?? this.options.level ?? 6;
+      // Small bodies deflate faster inline than through the zlib thread pool.
+      const body =
+        method !== METHOD.deflate ? entry.data : entry.data.length <= SMALL_INLINE ? zlib.deflateRawSync(entry.data, { level }) : await deflateRaw(entry.data, { level });
       if (body.length >= U32 || entry.data.length >= U32) throw new GoModError(`zip writer: entry too large: ${entry.name}`);
       const record = { name, flags: FLAG_UTF8, method, crc, compressedSize: body.length, size: entry.data.length, offset, mode };
       await this.write(this.localHeader(record));
@@ -135,7 +143,7 @@ export class ZipWriter {
       },
     });
     if (method === METHOD.deflate) {
-      await pipeline(entry.data(), tap, zlib.createDeflateRaw({ level: this.options.level ?? 6 }), sink);
+      await pipeline(entry.data(), tap, zlib.createDeflateRaw({ level: entry.level ?? this.options.level ?? 6 }), sink);
     } else {
       await pipeline(entry.data(), tap, sink);
     }

@@ -122,12 +122,17 @@ export class ArtifactService {
     await mkdir(this.tmpDir, { recursive: true });
     const file = join(this.tmpDir, `${randomUUID()}.zip`);
     try {
-      const { size, commit } = await fromSource(what, () => source.zipToFile(modulePath, version, file));
-      let h1: string;
-      try {
-        ({ h1 } = await checkModuleZip(file, modulePath, version));
-      } catch (err) {
-        throw new UpstreamError(`${what}: origin zip refused: ${(err as Error).message}`);
+      const fetched = await fromSource(what, () => source.zipToFile(modulePath, version, file));
+      const { size, commit } = fetched;
+      // A zip modgate built from git was written by the go command's rules and hashed as built;
+      // one from an upstream is checked the way the go command checks a proxy's zip.
+      let h1 = fetched.h1;
+      if (h1 === undefined) {
+        try {
+          ({ h1 } = await checkModuleZip(file, modulePath, version));
+        } catch (err) {
+          throw new UpstreamError(`${what}: origin zip refused: ${(err as Error).message}`);
+        }
       }
       return { ...(await this.store.put(key, createReadStream(file), { size })), h1, originCommit: commit ?? null };
     } finally {

@@ -22,6 +22,9 @@ export interface ModuleSource {
   /** The `.info` body for a canonical version or any query the origin resolves. */
   info(modulePath: string, query: string): Promise<SourceBytes & { info: VersionInfo }>;
   mod(modulePath: string, version: string): Promise<SourceBytes>;
-  /** Writes the `.zip` to `file`; resolves with its size. */
-  zipToFile(modulePath: string, version: string, file: string): Promise<{ size: number; commit?: string }>;
+  /**
+   * Writes the `.zip` to `file`; resolves with its size, and with its h1 hash when the source
+   * built the zip itself (then it is not re-checked).
+   */
+  zipToFile(modulePath: string, version: string, file: string): Promise<{ size: number; commit?: string; h1?: string }>;
 }

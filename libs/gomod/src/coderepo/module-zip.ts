@@ -9,6 +9,9 @@ import { ZipWriter } from '../zip-writer.js';
 import type { ModuleDir } from './find-dir.js';
 import type { RepoReader } from './repo-reader.js';
 
+/** Files up to this size are buffered whole (a module's source files, nearly always). */
+const SMALL_FILE = 64 << 10;
+
 /** What {@link writeModuleZip} wrote. */
 export interface ModuleZipResult {
   /** The go.sum hash of the zip (dirhash over the entry names and contents written). */
@@ -126,10 +129,24 @@ export async function writeModuleZip(
     }
   };
 
-  const add = async (path: string, file: KeptFile, body: Readable): Promise<void> => {
+  const add = async (path: string, file: KeptFile, body: Readable, declaredSize: number): Promise<void> => {
     const name = `${label}/${path}`;
     const sha = createHash('sha256');
     let size = 0;
+    if (declaredSize <= SMALL_FILE) {
+      // Most files are small: buffer them and let the writer deflate inline, with no stream stages.
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) {
+        const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+        size += buf.length;
+        count(path, size, buf.length);
+        chunks.push(buf);
+      }
+      const data = Buffer.concat(chunks);
+      await zip.add({ name, mode: file.mode, data });
+      digests.push({ name, sha256: sha.update(data).digest('hex') });
+      return;
+    }
     async function* hashed(): AsyncGenerator<Buffer> {
       for await (const chunk of body) {
         const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
@@ -139,7 +156,8 @@ export async function writeModuleZip(
         yield buf;
       }
     }
-    await zip.add({ name, mode: file.mode, data: () => Readable.from(hashed(), { objectMode: false }) });
+    // Large files stream; level 1 keeps big (often already compressed) payloads fast. h1 ignores compression.
+    await zip.add({ name, mode: file.mode, level: 1, data: () => Readable.from(hashed(), { objectMode: false }) });
     digests.push({ name, sha256: sha.digest('hex') });
   };
 
@@ -153,7 +171,7 @@ export async function writeModuleZip(
     }
     written.add(path);
     try {
-      await add(path, file, entry.body);
+      await add(path, file, entry.body, entry.size);
     } catch (err) {
       entry.body.destroy();
       throw err;
@@ -161,7 +179,7 @@ export async function writeModuleZip(
   }
   for (const [path, file] of files) {
     if (file.data) {
-      await add(path, file, Readable.from([file.data]));
+      await add(path, file, Readable.from([file.data]), file.data.length);
       written.add(path);
     }
   }

@@ -87,9 +87,9 @@ export class PrivateGitSource implements ModuleSource {
       const written = pipeline(out, createWriteStream(file));
       try {
         // zip() ends `out` when it succeeds.
-        const { size } = await repo.zip(version, out);
+        const { size, h1 } = await repo.zip(version, out);
         await written;
-        return { size, commit };
+        return { size, commit, h1 };
       } catch (err) {
         out.destroy();
         await written.catch(() => undefined);
