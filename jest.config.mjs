@@ -24,5 +24,7 @@ export default {
   },
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testTimeout: 120000,
-  maxWorkers: 2,
+  // One suite at a time: the e2e suites start servers, git and go processes, and time webhooks;
+  // running two at once on 2 cores made their timings depend on each other.
+  maxWorkers: 1,
 };
