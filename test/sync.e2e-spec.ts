@@ -180,7 +180,13 @@ describe('webhook-driven sync of private repositories', () => {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
-      const { rows } = await client.query(`SELECT state FROM sync_job WHERE delivery_id = 'github:before-restart'`);
+      // The list is published inside the sync; the job is marked done right after it.
+      let rows: Array<{ state: string }> = [];
+      for (let i = 0; i < 100; i++) {
+        ({ rows } = await client.query(`SELECT state FROM sync_job WHERE delivery_id = 'github:before-restart'`));
+        if (rows[0]?.state === 'done') break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       expect(rows).toEqual([{ state: 'done' }]);
     } finally {
       await client.end();

@@ -41,15 +41,14 @@ export class RepoPollerService implements OnApplicationBootstrap, OnApplicationS
   /** One round: every due repository is compared with its remote; changed ones get a sync job. */
   async pollOnce(): Promise<number> {
     let queued = 0;
-    for (const { codeRoot, fingerprint } of await this.jobs.dueForPoll(this.intervalSeconds)) {
+    for (const { codeRoot } of await this.jobs.dueForPoll(this.intervalSeconds)) {
       try {
         const mirror = await this.git.mirrorOf(codeRoot);
         if (!(await mirror.exists())) continue;
-        const current = await mirror.remoteFingerprint();
-        await this.jobs.markPolled(codeRoot, current);
-        // Never polled: refs may have changed since the last webhook, so sync once to be sure.
-        if (current !== fingerprint) {
-          await this.jobs.enqueue(codeRoot, fingerprint === null ? 'poll: first check' : 'poll: refs changed without a webhook');
+        const changed = await mirror.remoteChanged();
+        await this.jobs.markPolled(codeRoot);
+        if (changed) {
+          await this.jobs.enqueue(codeRoot, 'poll: refs changed without a webhook');
           queued++;
         }
       } catch (err) {

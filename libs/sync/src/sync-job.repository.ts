@@ -117,18 +117,18 @@ export class SyncJobRepository {
   }
 
   /** Repositories due for a poll: no webhook and no poll within `intervalSeconds`. */
-  async dueForPoll(intervalSeconds: number): Promise<Array<{ codeRoot: string; fingerprint: string | null }>> {
-    const rows = await this.sql.query<{ code_root: string; remote_fingerprint: string | null }>(
-      `SELECT "code_root", "remote_fingerprint" FROM "repo_sync_state"
+  async dueForPoll(intervalSeconds: number): Promise<Array<{ codeRoot: string }>> {
+    const rows = await this.sql.query<{ code_root: string }>(
+      `SELECT "code_root" FROM "repo_sync_state"
        WHERE ("last_webhook_at" IS NULL OR "last_webhook_at" < now() - make_interval(secs => $1))
          AND ("last_polled_at" IS NULL OR "last_polled_at" < now() - make_interval(secs => $1))`,
       [intervalSeconds],
     );
-    return rows.map((row) => ({ codeRoot: row.code_root, fingerprint: row.remote_fingerprint }));
+    return rows.map((row) => ({ codeRoot: row.code_root }));
   }
 
-  async markPolled(codeRoot: string, fingerprint: string): Promise<void> {
-    await this.sql.query(`UPDATE "repo_sync_state" SET "last_polled_at" = now(), "remote_fingerprint" = $2 WHERE "code_root" = $1`, [codeRoot, fingerprint]);
+  async markPolled(codeRoot: string): Promise<void> {
+    await this.sql.query(`UPDATE "repo_sync_state" SET "last_polled_at" = now() WHERE "code_root" = $1`, [codeRoot]);
   }
 
   /** Makes a repository known to the poller. */

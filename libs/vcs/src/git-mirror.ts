@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { access, appendFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -126,16 +125,17 @@ export class GitMirror implements RepoReader {
   }
 
   /**
-   * A digest of the remote's branches, tags and HEAD (`git ls-remote`): cheap to compare, so a
-   * poller can tell whether a fetch is needed. Needs a fetched mirror (for its remote settings).
+   * Whether the remote's branches or tags differ from the mirror's (`git ls-remote` against the
+   * local refs): cheap, so a poller can tell whether a fetch is needed. Needs a fetched mirror.
    */
-  remoteFingerprint(): Promise<string> {
+  remoteChanged(): Promise<boolean> {
     return this.lock.use(async () => {
       await this.assertFetched();
       const network = { ...(await this.networkOptions()), gitDir: this.dir };
-      const { stdout } = await this.git(['ls-remote', '--symref', 'origin'], network);
-      const lines = stdout.toString('utf8').split('\n').filter(Boolean).sort();
-      return createHash('sha256').update(lines.join('\n')).digest('hex');
+      const remote = (await this.git(['ls-remote', 'origin', 'refs/heads/*', 'refs/tags/*'], network)).stdout.toString('utf8');
+      const local = (await this.git(['for-each-ref', '--format=%(objectname)\t%(refname)', 'refs/heads/', 'refs/tags/'], { gitDir: this.dir })).stdout.toString('utf8');
+      const lines = (text: string) => text.split('\n').filter((line) => line && !line.endsWith('^{}')).sort().join('\n');
+      return lines(remote) !== lines(local);
     });
   }
 
