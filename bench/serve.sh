@@ -94,11 +94,13 @@ MODGATE_PORT=$(bench_free_port)
 MODGATE=http://127.0.0.1:$MODGATE_PORT
 mkdir -p "$BENCH_TMP/modgate-data"
 # A clean environment: no DATABASE_URL, MODGATE_CONFIG or other setting of the host leaks in.
+# MODGATE_AUTH=off (loopback, no TLS): this measures serving; bench/auth.sh measures what auth adds.
 env -i PATH="$PATH" HOME="$BENCH_TMP/home" LANG=C TZ=UTC NO_COLOR=1 \
   MODGATE_LISTEN="127.0.0.1:$MODGATE_PORT" \
   MODGATE_DATA_DIR="$BENCH_TMP/modgate-data" \
   MODGATE_UPSTREAM="http://127.0.0.1:$UP_PORT" \
   MODGATE_SUMDB=off \
+  MODGATE_AUTH=off \
   node "$MAIN" >"$BENCH_TMP/modgate.log" 2>&1 &
 MODGATE_PID=$!
 bench_log "waiting for modgate (pid $MODGATE_PID) on $MODGATE/healthz"

@@ -14,6 +14,7 @@ declare -A needs=(
   [unzip]=unzip
   [slapd]=slapd
   [ldapadd]=ldap-utils
+  [chromium]=chromium
 )
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 have() {

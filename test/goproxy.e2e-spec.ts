@@ -1,6 +1,8 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  ADMIN_AUTH,
+  TEST_ADMIN_PASSWORD,
   buildFixtureGoproxy,
   createTestCa,
   FIXTURE_MODULES,
@@ -12,6 +14,7 @@ import {
   runGo,
   startModgate,
   startStaticServer,
+  writeNetrc,
   type FixtureGoproxy,
   type ModgateProcess,
   type StaticServer,
@@ -33,9 +36,10 @@ describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
   let ca: Buffer;
   let modgate: ModgateProcess;
   let goHome: string;
+  let netrc: string;
 
   const goThroughModgate = (modcache: string) =>
-    goEnv({ home: goHome, goproxy: modgate.url, gomodcache: join(dir, modcache), caCert: tls.caCertPath });
+    goEnv({ home: goHome, goproxy: modgate.url, gomodcache: join(dir, modcache), caCert: tls.caCertPath, netrc });
 
   beforeAll(async () => {
     dir = await makeTempDir('modgate-e2e-');
@@ -57,9 +61,11 @@ describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
         MODGATE_SUMDB: `sum.fixture.test ${sumdb.url}`,
         // Every list and @latest goes to the upstream, so the outage test below sees stale answers.
         MODGATE_LIST_TTL_SECONDS: '0',
+        MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
       },
       caCert: tls.caCertPath,
     });
+    netrc = await writeNetrc(join(dir, 'netrc'), modgate.url, 'admin', TEST_ADMIN_PASSWORD);
   });
 
   afterAll(async () => {
@@ -86,7 +92,7 @@ describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
   it('serves artifacts byte-identical to the fixture tree with immutable caching', async () => {
     for (const m of fixture.modules) {
       for (const kind of ['info', 'mod', 'zip'] as const) {
-        const response = await rawGet(modgate.url, `/${m.escapedPath}/@v/${m.version}.${kind}`, { ca });
+        const response = await rawGet(modgate.url, `/${m.escapedPath}/@v/${m.version}.${kind}`, { ca, headers: ADMIN_AUTH });
         expect(response.status).toBe(200);
         expect(response.body.equals(await readFile(m.files[kind]))).toBe(true);
         expect(response.headers['cache-control']).toBe('private, max-age=31536000, immutable');
@@ -100,7 +106,7 @@ describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
     expect(alpha.stdout.trim()).toBe(`${FIXTURE_MODULES.alpha} v1.0.0 v1.1.0 v1.2.0-rc.1`);
     const upper = await runGo(['list', '-m', '-versions', FIXTURE_MODULES.upperCase], { cwd: goHome, env });
     expect(upper.stdout.trim()).toBe(`${FIXTURE_MODULES.upperCase} v0.3.0`);
-    const list = await rawGet(modgate.url, `/github.com/fixture/beta/v2/@v/list`, { ca });
+    const list = await rawGet(modgate.url, `/github.com/fixture/beta/v2/@v/list`, { ca, headers: ADMIN_AUTH });
     expect(list.body.toString()).toBe('v2.0.0\nv2.1.0\n');
     expect(list.headers['cache-control']).toBe('private, max-age=0');
   });
@@ -120,17 +126,17 @@ describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
   });
 
   it('answers @latest from the upstream, and passes its 404 on', async () => {
-    const response = await rawGet(modgate.url, `/${FIXTURE_MODULES.alpha}/@latest`, { ca });
+    const response = await rawGet(modgate.url, `/${FIXTURE_MODULES.alpha}/@latest`, { ca, headers: ADMIN_AUTH });
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body.toString())).toEqual({ Version: 'v1.1.0', Time: '2024-01-02T00:00:00Z' });
-    const none = await rawGet(modgate.url, `/${FIXTURE_MODULES.gamma}/@latest`, { ca });
+    const none = await rawGet(modgate.url, `/${FIXTURE_MODULES.gamma}/@latest`, { ca, headers: ADMIN_AUTH });
     expect(none.status).toBe(404);
   });
 
   const malformed = MALFORMED_REQUESTS.map(([name, path, status]) => ({ name, path, status }));
   it.each(malformed)('answers $name with $status and one plain-text line, asking no upstream', async ({ path, status }) => {
     const before = upstream.requests.length;
-    const response = await rawGet(modgate.url, path, { ca });
+    const response = await rawGet(modgate.url, path, { ca, headers: ADMIN_AUTH });
     expect(response.status).toBe(status);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     const body = response.body.toString();
@@ -139,7 +145,7 @@ describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
   });
 
   it('answers 404 with the upstream reason for a module nobody has', async () => {
-    const response = await rawGet(modgate.url, '/github.com/fixture/missing/@v/v1.0.0.info', { ca });
+    const response = await rawGet(modgate.url, '/github.com/fixture/missing/@v/v1.0.0.info', { ca, headers: ADMIN_AUTH });
     expect(response.status).toBe(404);
     expect(response.body.toString()).toMatch(/^modgate: github.com\/fixture\/missing@v1.0.0: .*404/);
     const go = await goModDownloadJsonAll(['github.com/fixture/missing@v1.0.0'], goThroughModgate('modcache-4'));
@@ -147,13 +153,13 @@ describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
   });
 
   it('passes the checksum database through and caches its tiles', async () => {
-    expect((await rawGet(modgate.url, '/sumdb/sum.fixture.test/supported', { ca })).status).toBe(200);
-    expect((await rawGet(modgate.url, '/sumdb/sum.other.test/supported', { ca })).status).toBe(404);
-    expect((await rawGet(modgate.url, '/sumdb/sum.fixture.test/tile/8/0/../../x', { ca })).status).toBe(400);
+    expect((await rawGet(modgate.url, '/sumdb/sum.fixture.test/supported', { ca, headers: ADMIN_AUTH })).status).toBe(200);
+    expect((await rawGet(modgate.url, '/sumdb/sum.other.test/supported', { ca, headers: ADMIN_AUTH })).status).toBe(404);
+    expect((await rawGet(modgate.url, '/sumdb/sum.fixture.test/tile/8/0/../../x', { ca, headers: ADMIN_AUTH })).status).toBe(400);
     // The fixture sumdb has no such tile: a 404 is passed on, and nothing is cached.
     const tilePath = '/sumdb/sum.fixture.test/tile/8/0/000';
-    expect((await rawGet(modgate.url, tilePath, { ca })).status).toBe(404);
-    const lookup = await rawGet(modgate.url, '/sumdb/sum.fixture.test/lookup/github.com/fixture/alpha@v1.0.0', { ca });
+    expect((await rawGet(modgate.url, tilePath, { ca, headers: ADMIN_AUTH })).status).toBe(404);
+    const lookup = await rawGet(modgate.url, '/sumdb/sum.fixture.test/lookup/github.com/fixture/alpha@v1.0.0', { ca, headers: ADMIN_AUTH });
     expect(lookup.status).toBe(404);
     expect(sumdb.requests).toEqual(['/tile/8/0/000', '/lookup/github.com/fixture/alpha@v1.0.0']);
   });
@@ -171,9 +177,9 @@ describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
     expect(results.map((r) => [r.Path, r.Version, r.Sum, r.Error])).toEqual(fixture.modules.map((m) => [m.path, m.version, m.sum, undefined]));
     const versions = await runGo(['list', '-m', '-versions', FIXTURE_MODULES.nomod], { cwd: goHome, env: goThroughModgate('modcache-5') });
     expect(versions.stdout.trim()).toBe(`${FIXTURE_MODULES.nomod} v1.0.0 v1.0.1`);
-    const latest = await rawGet(modgate.url, `/${FIXTURE_MODULES.alpha}/@latest`, { ca });
+    const latest = await rawGet(modgate.url, `/${FIXTURE_MODULES.alpha}/@latest`, { ca, headers: ADMIN_AUTH });
     expect(JSON.parse(latest.body.toString())).toMatchObject({ Version: 'v1.1.0' });
-    const uncached = await rawGet(modgate.url, '/github.com/fixture/alpha/@v/v9.9.9.info', { ca });
+    const uncached = await rawGet(modgate.url, '/github.com/fixture/alpha/@v/v9.9.9.info', { ca, headers: ADMIN_AUTH });
     expect(uncached.status).toBe(502);
     expect(uncached.body.toString()).toMatch(/^modgate: .*origin failed: .*ECONNREFUSED/);
   });

@@ -2,6 +2,8 @@ import { writeFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
+  ADMIN_AUTH,
+  TEST_ADMIN_PASSWORD,
   commitAll,
   createTestCa,
   freePort,
@@ -17,6 +19,7 @@ import {
   startStaticServer,
   tag,
   writeFiles,
+  writeNetrc,
   type GitHttpServer,
   type ModgateProcess,
   type StaticServer,
@@ -45,10 +48,11 @@ describe('private modules from git (real go over HTTPS, token-protected git host
   let ca: Buffer;
   let modgate: ModgateProcess;
   let goHome: string;
+  let netrc: string;
   const sums: Record<string, string | undefined> = {};
 
   const throughModgate = (modcache: string) =>
-    goEnv({ home: goHome, goproxy: modgate.url, gomodcache: join(dir, modcache), caCert: tls.caCertPath, gonosumdb: 'git.corp.example' });
+    goEnv({ home: goHome, goproxy: modgate.url, gomodcache: join(dir, modcache), caCert: tls.caCertPath, gonosumdb: 'git.corp.example', netrc });
 
   const buildWidget = async (flavour: string) => {
     const repo = join(reposRoot, 'acme', 'widget.git');
@@ -112,9 +116,11 @@ describe('private modules from git (real go over HTTPS, token-protected git host
         MODGATE_LIST_TTL_SECONDS: '0',
         ACME_GIT_TOKEN: TOKEN,
         WRONG_GIT_TOKEN: 'not-the-token',
+        MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
       },
       caCert: tls.caCertPath,
     });
+    netrc = await writeNetrc(join(dir, 'netrc'), modgate.url, 'admin', TEST_ADMIN_PASSWORD);
   });
 
   afterAll(async () => {
@@ -155,7 +161,7 @@ describe('private modules from git (real go over HTTPS, token-protected git host
   it('sends the token to the git host only as a header, and never the private paths anywhere public', async () => {
     expect(gitHost.requests.length).toBeGreaterThan(0);
     expect(gitHost.requests.join('\n')).not.toContain(TOKEN);
-    const lookup = await rawGet(modgate.url, `/sumdb/sum.golang.org/lookup/${WIDGET}@v1.0.0`, { ca });
+    const lookup = await rawGet(modgate.url, `/sumdb/sum.golang.org/lookup/${WIDGET}@v1.0.0`, { ca, headers: ADMIN_AUTH });
     expect(lookup.status).toBe(404);
     expect(lookup.body.toString()).toMatch(/private module.*GONOSUMDB/);
     expect(upstream.requests.filter((p) => p.includes('corp.example'))).toEqual([]);
@@ -163,7 +169,7 @@ describe('private modules from git (real go over HTTPS, token-protected git host
   });
 
   it('answers a wrong git token with a clear error that does not reveal it', async () => {
-    const response = await rawGet(modgate.url, '/git.corp.example/locked/widget/@v/list', { ca });
+    const response = await rawGet(modgate.url, '/git.corp.example/locked/widget/@v/list', { ca, headers: ADMIN_AUTH });
     expect(response.status).toBe(502);
     expect(response.body.toString()).not.toContain('not-the-token');
     expect(response.body.toString()).toMatch(/^modgate: /);
@@ -177,7 +183,7 @@ describe('private modules from git (real go over HTTPS, token-protected git host
     await commitAll(repo, 'rewrite', '2024-03-01T10:00:00Z');
     await tag(repo, 'v1.0.0', { force: true });
     // A list refresh fetches the mirror and notices the move.
-    expect((await rawGet(modgate.url, `/${WIDGET}/@v/list`, { ca })).status).toBe(200);
+    expect((await rawGet(modgate.url, `/${WIDGET}/@v/list`, { ca, headers: ADMIN_AUTH })).status).toBe(200);
     const [again] = await goModDownloadJsonAll([`${WIDGET}@v1.0.0`], throughModgate('modcache-2'));
     expect(again?.Sum).toBe(sums[`${WIDGET}@v1.0.0`]);
     const client = new pg.Client({ connectionString: databaseUrl });
@@ -195,7 +201,7 @@ describe('private modules from git (real go over HTTPS, token-protected git host
   it('does not change served versions when the repository is deleted and re-created', async () => {
     await rm(join(reposRoot, 'acme', 'widget.git'), { recursive: true, force: true });
     await buildWidget('impostor');
-    expect((await rawGet(modgate.url, `/${WIDGET}/@v/list`, { ca })).status).toBe(200);
+    expect((await rawGet(modgate.url, `/${WIDGET}/@v/list`, { ca, headers: ADMIN_AUTH })).status).toBe(200);
     const results = await goModDownloadJsonAll([`${WIDGET}@v1.0.0`, `${WIDGET}@v1.1.0`], throughModgate('modcache-3'));
     expect(results.map((r) => r.Sum)).toEqual([sums[`${WIDGET}@v1.0.0`], sums[`${WIDGET}@v1.1.0`]]);
   });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import S3rver from 's3rver';
 import {
+  ADMIN_AUTH,
+  TEST_ADMIN_PASSWORD,
   buildFixtureGoproxy,
   createTestCa,
   freePort,
@@ -63,6 +65,7 @@ describe('two replicas on one Postgres and one S3 bucket', () => {
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       MODGATE_UPSTREAM: upstream.url,
       MODGATE_SUMDB: 'off',
+      MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     });
     replicaEnv = env;
     // Started together: both race to apply the migrations.
@@ -95,7 +98,7 @@ describe('two replicas on one Postgres and one S3 bucket', () => {
   it('fetches a cold zip once for 50 concurrent requests to one process', async () => {
     const m = fixture.modules.find((x) => x.path === 'github.com/fixture/alpha' && x.version === 'v1.0.0')!;
     const path = `/${m.escapedPath}/@v/${m.version}.zip`;
-    const responses = await Promise.all(Array.from({ length: 50 }, () => rawGet(replicas[0]!.url, path, { ca })));
+    const responses = await Promise.all(Array.from({ length: 50 }, () => rawGet(replicas[0]!.url, path, { ca, headers: ADMIN_AUTH })));
     const expected = sha256(await readFile(m.files.zip));
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
     expect(new Set(responses.map((r) => sha256(r.body)))).toEqual(new Set([expected]));
@@ -106,7 +109,7 @@ describe('two replicas on one Postgres and one S3 bucket', () => {
     const m = fixture.modules.find((x) => x.path === 'github.com/fixture/alpha' && x.version === 'v1.1.0')!;
     for (const kind of ['info', 'mod', 'zip'] as const) {
       const path = `/${m.escapedPath}/@v/${m.version}.${kind}`;
-      const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => rawGet(replicas[i % 2]!.url, path, { ca })));
+      const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => rawGet(replicas[i % 2]!.url, path, { ca, headers: ADMIN_AUTH })));
       const expected = sha256(await readFile(m.files[kind]));
       expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
       expect(new Set(responses.map((r) => sha256(r.body)))).toEqual(new Set([expected]));
@@ -117,10 +120,10 @@ describe('two replicas on one Postgres and one S3 bucket', () => {
   it('serves what one replica stored from the other, with the upstream stopped', async () => {
     const m = fixture.modules.find((x) => x.path === 'github.com/fixture/nomod' && x.version === 'v1.0.0')!;
     const path = `/${m.escapedPath}/@v/${m.version}.mod`;
-    expect((await rawGet(replicas[0]!.url, path, { ca })).status).toBe(200);
+    expect((await rawGet(replicas[0]!.url, path, { ca, headers: ADMIN_AUTH })).status).toBe(200);
     upstream.setDown(true);
     try {
-      const fromOther = await rawGet(replicas[1]!.url, path, { ca });
+      const fromOther = await rawGet(replicas[1]!.url, path, { ca, headers: ADMIN_AUTH });
       expect(fromOther.body.toString()).toBe('module github.com/fixture/nomod\n');
       expect(hits(path)).toBe(1);
     } finally {
@@ -133,7 +136,7 @@ describe('two replicas on one Postgres and one S3 bucket', () => {
     const pooled = await startModgate({ env: { ...env, MODGATE_WORKERS: '2' }, caCert });
     try {
       const m = fixture.modules.find((x) => x.path === 'github.com/fixture/alpha' && x.version === 'v1.0.0')!;
-      const responses = await Promise.all(Array.from({ length: 20 }, () => rawGet(pooled.url, `/${m.escapedPath}/@v/${m.version}.mod`, { ca })));
+      const responses = await Promise.all(Array.from({ length: 20 }, () => rawGet(pooled.url, `/${m.escapedPath}/@v/${m.version}.mod`, { ca, headers: ADMIN_AUTH })));
       expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
       expect(pooled.stdout().match(/modgate is serving on/g)).toHaveLength(1);
     } finally {
@@ -145,7 +148,7 @@ describe('two replicas on one Postgres and one S3 bucket', () => {
     const m = fixture.modules.find((x) => x.path === 'github.com/fixture/beta/v2' && x.version === 'v2.1.0')!;
     const path = `/${m.escapedPath}/@v/${m.version}.zip`;
     const replica = replicas.pop()!;
-    const download = rawGet(replica.url, path, { ca });
+    const download = rawGet(replica.url, path, { ca, headers: ADMIN_AUTH });
     await new Promise((resolve) => setTimeout(resolve, 100)); // the upstream answers after 300 ms
     const exit = replica.stop('SIGTERM');
     const response = await download;

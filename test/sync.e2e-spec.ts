@@ -3,7 +3,9 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
+  ADMIN_AUTH,
   REPO_ROOT,
+  TEST_ADMIN_PASSWORD,
   commitAll,
   execFileText,
   createTestCa,
@@ -20,12 +22,13 @@ import {
   startPostgres,
   tag,
   writeFiles,
+  writeNetrc,
   type GitHttpServer,
   type ModgateProcess,
   type TestCa,
   type TestPostgres,
 } from './support/index.js';
-import { rawGet, rawPost } from './http-client.js';
+import { rawGet, rawPost, rawRequest } from './http-client.js';
 import { giteaPush, githubPush, gitlabTagPush } from './webhook-payloads.js';
 
 const MODULE = 'git.corp.example/acme/hooks';
@@ -50,8 +53,10 @@ describe('webhook-driven sync of private repositories', () => {
   let delivery = 0;
   let tagDay = 1;
 
-  const env = (modcache: string) => goEnv({ home: goHome, goproxy: modgate.url, gomodcache: join(dir, modcache), caCert: tls.caCertPath, gonosumdb: 'git.corp.example' });
-  const listed = async () => (await rawGet(modgate.url, `/${MODULE}/@v/list`, { ca })).body.toString().split('\n').filter(Boolean);
+  let netrc: string;
+  let cliToken: string;
+  const env = (modcache: string) => goEnv({ home: goHome, goproxy: modgate.url, gomodcache: join(dir, modcache), caCert: tls.caCertPath, gonosumdb: 'git.corp.example', netrc });
+  const listed = async () => (await rawGet(modgate.url, `/${MODULE}/@v/list`, { ca, headers: ADMIN_AUTH })).body.toString().split('\n').filter(Boolean);
 
   /** Commits and tags a new version in the origin repository; returns the commit. */
   const pushTag = async (version: string) => {
@@ -114,8 +119,12 @@ describe('webhook-driven sync of private repositories', () => {
       MODGATE_WEBHOOK_MAX_BYTES: '65536',
       MODGATE_POLL_INTERVAL_SECONDS: '3',
       MODGATE_TEST_WEBHOOK_SECRET: SECRET,
+      MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     };
     modgate = await start();
+    netrc = await writeNetrc(join(dir, 'netrc'), modgate.url, 'admin', TEST_ADMIN_PASSWORD);
+    const created = await rawRequest('POST', modgate.url, '/api/tokens', { ca, headers: ADMIN_AUTH, body: Buffer.from(JSON.stringify({ name: 'cli', scopes: ['admin'] })) });
+    cliToken = (JSON.parse(created.body.toString()) as { token: string }).token;
     // First use: modgate mirrors the repository and from then on knows it.
     expect(await listed()).toHaveLength(20);
   });
@@ -196,12 +205,12 @@ describe('webhook-driven sync of private repositories', () => {
   it('syncs on demand with `modgate sync`, following the job to its end', async () => {
     await pushTag('v1.6.0');
     const cli = await execFileText(process.execPath, [join(REPO_ROOT, 'dist/apps/modgate-cli/src/main.js'), 'sync', MODULE], {
-      env: { PATH: process.env.PATH ?? '', MODGATE_URL: modgate.url, NODE_EXTRA_CA_CERTS: tls.caCertPath },
+      env: { PATH: process.env.PATH ?? '', MODGATE_URL: modgate.url, MODGATE_TOKEN: cliToken, NODE_EXTRA_CA_CERTS: tls.caCertPath },
     });
     expect(cli.stdout).toMatch(new RegExp(`^synced ${MODULE} \\(job \\d+\\) in [0-9.]+ s\n$`));
     expect(await listed()).toContain('v1.6.0');
     const refused = await execFileText(process.execPath, [join(REPO_ROOT, 'dist/apps/modgate-cli/src/main.js'), 'sync', 'example.com/public/mod'], {
-      env: { PATH: process.env.PATH ?? '', MODGATE_URL: modgate.url, NODE_EXTRA_CA_CERTS: tls.caCertPath },
+      env: { PATH: process.env.PATH ?? '', MODGATE_URL: modgate.url, MODGATE_TOKEN: cliToken, NODE_EXTRA_CA_CERTS: tls.caCertPath },
       allowFailure: true,
     });
     expect(refused.code).toBe(1);

@@ -81,11 +81,11 @@ export async function runGoSide(built: BuiltCase, env: Record<string, string>, c
 }
 
 /** Modgate's raw `@v/list` for each module: first fields of its lines, sorted by semver. */
-export async function rawLists(built: BuiltCase, baseUrl: string, ca: Buffer): Promise<Map<string, ListOutcome>> {
+export async function rawLists(built: BuiltCase, baseUrl: string, ca: Buffer, headers: Record<string, string> = {}): Promise<Map<string, ListOutcome>> {
   const out = new Map<string, ListOutcome>();
   for (const { path } of built.modules) {
     try {
-      const response = await rawGet(baseUrl, `/${escapePath(path)}/@v/list`, { ca });
+      const response = await rawGet(baseUrl, `/${escapePath(path)}/@v/list`, { ca, headers });
       const body = response.body.toString('utf8');
       if (response.status !== 200) {
         out.set(path, { error: `HTTP ${response.status}: ${body.split('\n')[0] ?? ''}` });

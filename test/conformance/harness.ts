@@ -35,6 +35,10 @@ export interface ConformanceSetup {
 export interface ModgateTarget {
   url: string;
   caCertPath: string;
+  /** NETRC for the go command. */
+  netrc: string;
+  /** Authorization for raw requests. */
+  headers: Record<string, string>;
 }
 
 /** The outcome of one case. */
@@ -111,13 +115,14 @@ export async function runModgateSide(setup: ConformanceSetup, modgate: ModgateTa
       goproxy: modgate.url,
       gomodcache: join(setup.workDir, 'modcache', c.def.name, 'modgate'),
       caCert: modgate.caCertPath,
+      netrc: modgate.netrc,
       // GOPRIVATE (through GONOPROXY) would make go bypass the proxy: only skip the checksum database.
       extra: { GONOSUMDB: 'github.com', GOPRIVATE: undefined, GONOPROXY: undefined, GOFLAGS: '-mod=mod -modcacherw' },
     });
     const started = Date.now();
     const side = await runGoSide(c.built, env, setup.cwd);
     const modgateMs = Date.now() - started;
-    side.rawLists = await rawLists(c.built, modgate.url, ca);
+    side.rawLists = await rawLists(c.built, modgate.url, ca, modgate.headers);
     const handSums = new Map<string, string>();
     for (const module of c.built.modules) {
       for (const spec of module.queries) {

@@ -1,13 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestCa, freePort, startModgate, type ModgateProcess } from '../support/index.js';
+import { ADMIN_AUTH, TEST_ADMIN_PASSWORD, createTestCa, freePort, startModgate, writeNetrc, type ModgateProcess } from '../support/index.js';
 import { CONF_ORG } from './fixture-repo.js';
 import type { ModgateTarget } from './harness.js';
 
 /**
  * Starts the built modgate over HTTPS serving `github.com/conf/*` from the fixture repositories
  * (`file://<reposRoot>/conf/{repo}`), with no upstream and no checksum database, its data in
- * `<workDir>/data`.
+ * `<workDir>/data`, reached with the bootstrap admin's credentials.
  */
 export async function startConformanceModgate(
   workDir: string,
@@ -33,10 +33,13 @@ export async function startConformanceModgate(
       MODGATE_UPSTREAM: 'off',
       MODGATE_SUMDB: 'off',
       MODGATE_CONFIG: configPath,
+      MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     },
     caCert: tls.caCertPath,
     // The embedded database applies its migrations first: slow on a busy machine.
     readyTimeoutMs: 60_000,
   });
-  return { process, target: { url: process.url, caCertPath: tls.caCertPath } };
+  // The go command authenticates as a user would: the bootstrap admin's credentials in a .netrc.
+  const netrc = await writeNetrc(join(workDir, 'netrc'), process.url, 'admin', TEST_ADMIN_PASSWORD);
+  return { process, target: { url: process.url, caCertPath: tls.caCertPath, netrc, headers: ADMIN_AUTH } };
 }

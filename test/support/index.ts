@@ -1,4 +1,5 @@
 /** Helpers for the e2e and integration tests: real processes, real go, real git, real Postgres. */
+export * from './credentials.js';
 export * from './exec.js';
 export * from './fixture-goproxy.js';
 export * from './git-fixtures.js';
@@ -7,6 +8,7 @@ export * from './go.js';
 export * from './modgate-process.js';
 export * from './net.js';
 export * from './postgres.js';
+export * from './slapd.js';
 export * from './static-server.js';
 export * from './tls.js';
 export * from './tmp.js';

@@ -20,7 +20,7 @@ export interface StartModgateOptions {
   entry?: string;
   /** CA certificate (PEM file) to verify the server's TLS certificate while polling /healthz. */
   caCert?: string;
-  /** How long to wait for /healthz to answer 200; default 20 s. */
+  /** How long to wait for /healthz to answer 200; default 60 s (the embedded database applies its migrations first: slow on a busy machine). */
   readyTimeoutMs?: number;
 }
 
@@ -79,7 +79,7 @@ export async function startModgate(opts: StartModgateOptions): Promise<ModgatePr
     return code;
   };
 
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 20_000);
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   for (;;) {
     if (exit) {
       throw new Error(`${entry} exited (code ${exit.code}, signal ${exit.signal}) before ${url}/healthz answered 200\n--- output\n${output}`);
@@ -87,7 +87,7 @@ export async function startModgate(opts: StartModgateOptions): Promise<ModgatePr
     if ((await healthStatus(url, ca)) === 200) break;
     if (Date.now() > deadline) {
       await waitExit('SIGKILL');
-      throw new Error(`${url}/healthz did not answer 200 within ${opts.readyTimeoutMs ?? 20_000} ms\n--- output\n${output}`);
+      throw new Error(`${url}/healthz did not answer 200 within ${opts.readyTimeoutMs ?? 60_000} ms\n--- output\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -26,6 +26,21 @@ export class ApiClient {
     if (!response.ok) throw new CliError(`${method} ${path}: ${response.status} ${errorText(text)}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
+
+  /** A GET whose body the caller streams (exports); errors as in {@link request}. */
+  async stream(path: string): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, { headers });
+    } catch (err) {
+      const cause = (err as Error & { cause?: Error }).cause;
+      throw new CliError(`cannot reach ${this.baseUrl}: ${cause?.message ?? (err as Error).message}`);
+    }
+    if (!response.ok) throw new CliError(`GET ${path}: ${response.status} ${errorText(await response.text())}`);
+    return response;
+  }
 }
 
 /** An error shown to the user as one line, exit status 1. */

@@ -1,11 +1,19 @@
 #!/usr/bin/env node
 import { ApiClient, CliError } from './api-client.js';
+import { auditCommand } from './audit.command.js';
 import { syncCommand } from './sync.command.js';
+import { tokenCommand } from './token.command.js';
 
 const USAGE = `usage: modgate <command> [arguments]
 
 commands:
   sync <module or repository>   fetch a private repository now, refresh its versions and pre-build new ones
+  audit query [filters]         audit events (who pulled what, when, from where, with what result)
+  audit export --format csv|ndjson [--out FILE] [filters]   every matching event, with a progress bar
+  audit verify                  check the audit log's hash chain (exit status 1 if broken)
+  audit who-pulled <module>@<version>, audit summary   (modgate audit help: all filters)
+  token create <name> [--scopes read,admin] [--days N] [--modules GLOBS] [--owner NAME]
+  token list [--all] [--revoked], token revoke <id>
 
 environment:
   MODGATE_URL     the server, e.g. https://modgate.corp.example
@@ -15,6 +23,8 @@ environment:
 
 const commands: Record<string, (api: ApiClient, args: string[]) => Promise<void>> = {
   sync: syncCommand,
+  audit: auditCommand,
+  token: tokenCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

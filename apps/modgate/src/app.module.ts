@@ -1,10 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AuditModule } from '#audit';
+import { AuthModule } from '#auth';
 import { ConfigModule, type ModgateConfig } from '#config';
 import { DatabaseModule } from '#db';
+import { PolicyModule } from '#policy';
 import { ProxyExceptionFilter, ProxyModule } from '#proxy';
 import { StorageModule } from '#storage';
 import { SyncModule } from '#sync';
+import { AdminPageController } from './admin/admin-page.controller.js';
+import { AuditController } from './admin/audit.controller.js';
 import { HealthController } from './health.controller.js';
 
 @Module({})
@@ -12,8 +17,8 @@ export class AppModule {
   static forRoot(config: ModgateConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, StorageModule, ProxyModule, SyncModule],
-      controllers: [HealthController],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, StorageModule, AuditModule, AuthModule, PolicyModule, ProxyModule, SyncModule],
+      controllers: [HealthController, AuditController, AdminPageController],
       providers: [{ provide: APP_FILTER, useClass: ProxyExceptionFilter }],
     };
   }

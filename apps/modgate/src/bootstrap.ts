@@ -3,6 +3,7 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
+import type { InitialAdmin } from '#auth';
 import type { ModgateConfig } from '#config';
 import { OriginMatcher } from '#vcs';
 import { AppModule } from './app.module.js';
@@ -31,6 +32,9 @@ export async function bootstrap(config: ModgateConfig): Promise<INestApplication
     rawBody: true,
   });
   await app.listen(config.listen.port, config.listen.host);
+  if (config.auth.mode === 'off') {
+    logger.warn(`MODGATE_AUTH=off: authentication is DISABLED on ${config.listen.host}:${config.listen.port}; every request is anonymous and allowed`);
+  }
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.log(`${signal}: no new connections; finishing requests in flight`);
@@ -60,7 +64,39 @@ export function startBanner(config: ModgateConfig, url: string): string {
   ];
   if (config.origins.length === 0) lines.push('  (no private origins configured: GONOSUMDB stays empty)');
   if (config.sumdb.length === 0) lines.push('  go env -w GOSUMDB=off   # MODGATE_SUMDB=off: no checksum database is passed through');
+  lines.push('', ...authBanner(config, url));
+  if (!config.audit.enabled) lines.push('!!! MODGATE_AUDIT=off: THE AUDIT LOG IS OFF. Pulls are not recorded; for benchmarks only.');
   return lines.join('\n');
+}
+
+/** How to authenticate, or the loud warning that nobody has to (MODGATE_AUTH=off). */
+function authBanner(config: ModgateConfig, url: string): string[] {
+  if (config.auth.mode === 'off') {
+    return [
+      '!!! MODGATE_AUTH=off: AUTHENTICATION IS DISABLED. Every request is anonymous and allowed (deny rules still apply).',
+      '!!! Accepted only because this listener is loopback without TLS; never use it for anything but a local try-out or a benchmark.',
+    ];
+  }
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const lines = [
+    `Every request needs credentials (${config.auth.ldap ? `LDAP ${config.auth.ldap.url}, ` : ''}local users or tokens). Put them in ~/.netrc:`,
+    `  machine ${host} login <user> password <password or token>`,
+  ];
+  if (!config.tls) lines.push('  (the go command sends .netrc credentials only over HTTPS: set MODGATE_TLS_CERT and MODGATE_TLS_KEY)');
+  return lines;
+}
+
+/** The bootstrap admin's credentials, shown once on the start that created it. */
+export function initialAdminBanner(admin: InitialAdmin | undefined): string {
+  if (!admin) return '';
+  if (!admin.password) return `\nCreated the admin user "${admin.name}" with the password in MODGATE_INITIAL_ADMIN_PASSWORD.\n`;
+  return [
+    '',
+    `Created the admin user "${admin.name}". Its password is shown this once; store it now:`,
+    `  ${admin.password}`,
+    'Create tokens with it (POST /api/tokens) and add users or LDAP group bindings; see README "Authentication".',
+    '',
+  ].join('\n');
 }
 
 /** Module path prefixes of the private origins, in GONOSUMDB/GOPRIVATE syntax. */

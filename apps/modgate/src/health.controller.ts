@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { Public } from '#auth';
 import { DATABASE, type Database } from '#db';
 import { BLOB_STORE, type BlobStore } from '#storage';
 
@@ -12,6 +13,7 @@ export class HealthController {
   ) {}
 
   @Get('healthz')
+  @Public()
   @HttpCode(200)
   health(@Res({ passthrough: true }) reply: FastifyReply): string {
     reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-store');
@@ -19,6 +21,7 @@ export class HealthController {
   }
 
   @Get('readyz')
+  @Public()
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const problems = (
       await Promise.all([

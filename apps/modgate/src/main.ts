@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
+import { LocalUserService } from '#auth';
 import { ConfigError, loadConfig, type ModgateConfig } from '#config';
-import { bootstrap, listenUrl, startBanner } from './bootstrap.js';
+import { bootstrap, initialAdminBanner, listenUrl, startBanner } from './bootstrap.js';
 import { runClusterPrimary } from './cluster-primary.js';
 
 async function main(): Promise<void> {
@@ -20,8 +21,11 @@ async function main(): Promise<void> {
     runClusterPrimary(config.workers, printBanner);
     return;
   }
-  await bootstrap(config);
+  const app = await bootstrap(config);
   if (cluster.isPrimary) printBanner();
+  // Whichever process created the bootstrap admin shows its password, once.
+  const admin = initialAdminBanner(app.get(LocalUserService).takeInitialAdmin());
+  if (admin) process.stdout.write(admin);
 }
 
 main().catch((err: unknown) => {

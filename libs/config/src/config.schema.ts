@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseProxyList, type ProxyListEntry } from '#gomod';
 import { authBlockSchema, authModeSchema, isLoopbackHost, toLdapConfig, type AuthConfig } from './auth-config.schema.js';
 import { policyDocumentSchema, type PolicyDocument } from './policy-document.schema.js';
+import { auditModeSchema, trustedProxiesSchema, type AuditConfig } from './audit-config.schema.js';
 
 /** A checksum database passed through at `/sumdb/<name>/...`. */
 export interface SumdbTarget {
@@ -55,6 +56,7 @@ export interface ModgateConfig {
   sync: { webhookSecret?: SecretRef; webhookMaxBytes: number; pollIntervalSeconds: number };
   cache: { listTtlSeconds: number; upstreamTimeoutSeconds: number };
   auth: AuthConfig;
+  audit: AuditConfig;
   /** The `policies:` block as validated at start (libs/policy reloads it from `configFile`). */
   policies: PolicyDocument;
   /** The YAML file named by MODGATE_CONFIG, if any. */
@@ -158,6 +160,10 @@ export const rawConfigSchema = z
     initialAdminPassword: z.string().min(12, 'must be at least 12 characters').max(1024).optional(),
     auth: authBlockSchema.default(authBlockSchema.parse({})),
     policies: policyDocumentSchema.default(policyDocumentSchema.parse({})),
+    audit: auditModeSchema.default('on'),
+    auditFailOpen: booleanString.default(false),
+    auditRetentionDays: z.coerce.number().int().min(0).max(36500).default(365),
+    trustedProxies: trustedProxiesSchema.default([]),
   })
   .strict()
   .superRefine((raw, ctx) => {
@@ -169,6 +175,9 @@ export const rawConfigSchema = z
     }
     if (raw.storage === 's3' && !raw.s3Bucket) {
       ctx.addIssue({ code: 'custom', path: ['s3Bucket'], message: 'required when the storage driver is s3' });
+    }
+    if (raw.audit === 'off' && (raw.tlsCert || !isLoopbackHost(raw.listen.host))) {
+      ctx.addIssue({ code: 'custom', path: ['audit'], message: 'off is only for benchmarks: accepted only on a loopback listener without TLS' });
     }
     if (raw.authMode === 'off' && (raw.tlsCert || !isLoopbackHost(raw.listen.host))) {
       ctx.addIssue({
@@ -211,5 +220,6 @@ export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: stri
       ldap: toLdapConfig(raw.auth.ldap),
     },
     policies: raw.policies,
+    audit: { enabled: raw.audit === 'on', failOpen: raw.auditFailOpen, retentionDays: raw.auditRetentionDays, trustedProxies: raw.trustedProxies },
   };
 }

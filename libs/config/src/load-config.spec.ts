@@ -83,3 +83,73 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MODGATE_CONFIG: file })).toThrow(/lisen|Unrecognized/);
   });
 });
+
+describe('loadConfig: authentication and policy settings', () => {
+  const yaml = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'modgate-config-'));
+    const file = join(dir, 'modgate.yaml');
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('requires credentials by default, with a 5-minute verification cache and no LDAP', () => {
+    const config = loadConfig({});
+    expect(config.auth).toMatchObject({ mode: 'on', cacheTtlSeconds: 300, ldap: undefined, jwtSecret: undefined });
+    expect(config.auth.throttle).toEqual({ userMaxFailures: 5, ipMaxFailures: 30, windowSeconds: 900, baseDelaySeconds: 1, maxDelaySeconds: 900 });
+    expect(config.policies).toEqual({ roles: {}, bindings: [], deny: [] });
+  });
+
+  it('accepts MODGATE_AUTH=off on a loopback listener without TLS only', () => {
+    expect(loadConfig({ MODGATE_AUTH: 'off' }).auth.mode).toBe('off');
+    expect(loadConfig({ MODGATE_AUTH: 'off', MODGATE_LISTEN: '[::1]:8080' }).auth.mode).toBe('off');
+    expect(() => loadConfig({ MODGATE_AUTH: 'off', MODGATE_LISTEN: '0.0.0.0:8080' })).toThrow(/MODGATE_AUTH: off is accepted only on a loopback listener without TLS \(listening on 0\.0\.0\.0\)/);
+    expect(() => loadConfig({ MODGATE_AUTH: 'off', MODGATE_TLS_CERT: 'c.pem', MODGATE_TLS_KEY: 'k.pem' })).toThrow(/MODGATE_AUTH: .*with TLS/);
+  });
+
+  it('reads the tokens secret and the bootstrap admin password, and never echoes a bad secret', () => {
+    const config = loadConfig({ MODGATE_JWT_SECRET: 'x'.repeat(40), MODGATE_INITIAL_ADMIN_PASSWORD: 'initial-admin-pw' });
+    expect(config.auth.jwtSecret).toBe('x'.repeat(40));
+    expect(config.auth.initialAdminPassword).toBe('initial-admin-pw');
+    let message = '';
+    try {
+      loadConfig({ MODGATE_JWT_SECRET: 'short-secret-value' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/MODGATE_JWT_SECRET: must be at least 32 characters/);
+    expect(message).not.toContain('short-secret-value');
+  });
+
+  it('reads the LDAP block with its defaults', () => {
+    const config = loadConfig({
+      MODGATE_CONFIG: yaml('auth:\n  cacheTtlSeconds: 60\n  ldap:\n    url: ldaps://ldap.corp.example\n    searchBase: ou=people,dc=corp\n    bindDn: cn=modgate,dc=corp\n    bindCredentials: { env: LDAP_PW }\n'),
+    });
+    expect(config.auth.cacheTtlSeconds).toBe(60);
+    expect(config.auth.ldap).toEqual({
+      url: 'ldaps://ldap.corp.example',
+      searchBase: 'ou=people,dc=corp',
+      searchFilter: '(uid={{username}})',
+      bindDn: 'cn=modgate,dc=corp',
+      bindCredentials: { env: 'LDAP_PW' },
+      usernameAttribute: 'uid',
+      groupSearchFilter: '(member={{dn}})',
+      groupNameAttribute: 'cn',
+      timeoutSeconds: 5,
+    });
+    expect(loadConfig({ MODGATE_CONFIG: yaml('auth:\n  ldap:\n    enabled: false\n') }).auth.ldap).toBeUndefined();
+  });
+
+  const badYaml: Array<[string, string, RegExp]> = [
+    ['LDAP without a URL', 'auth:\n  ldap:\n    searchBase: ou=p\n', /auth\.ldap\.url \(in .*\): required when LDAP is enabled/],
+    ['LDAP without search base or DN template', 'auth:\n  ldap:\n    url: ldap://x\n', /auth\.ldap\.searchBase \(in .*\): required when LDAP is enabled \(or set userDnTemplate\)/],
+    ['a DN template without the user name', 'auth:\n  ldap:\n    url: ldap://x\n    userDnTemplate: uid=x,ou=p\n', /auth\.ldap\.userDnTemplate .*must contain \{\{username\}\}/],
+    ['a service account without its password', 'auth:\n  ldap:\n    url: ldap://x\n    searchBase: ou=p\n    bindDn: cn=svc\n', /auth\.ldap\.bindCredentials .*set both bindDn and bindCredentials/],
+    ['an LDAP URL that is not LDAP', 'auth:\n  ldap:\n    url: http://x\n    searchBase: ou=p\n', /auth\.ldap\.url .*ldap:\/\/host/],
+    ['an unknown auth key', 'auth:\n  ttl: 5\n', /auth .*ttl/],
+    ['a bad policy subject', 'policies:\n  bindings:\n    - subjects: [alice]\n      role: reader\n', /policies\.bindings\[0\]\.subjects\[0\] \(in .*\): must be user:<name>/],
+    ['a multi-line deny reason', 'policies:\n  deny:\n    - name: p\n      rules:\n        - module: x.example/y\n          reason: "a\\nb"\n', /policies\.deny\[0\]\.rules\[0\]\.reason .*one line/],
+  ];
+  it.each(badYaml)('stops on %s, naming the setting', (_name, text, message) => {
+    expect(() => loadConfig({ MODGATE_CONFIG: yaml(text) })).toThrow(message);
+  });
+});

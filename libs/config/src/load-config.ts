@@ -26,6 +26,10 @@ export const ENV_SETTINGS: Record<string, string> = {
   MODGATE_AUTH: 'authMode',
   MODGATE_JWT_SECRET: 'jwtSecret',
   MODGATE_INITIAL_ADMIN_PASSWORD: 'initialAdminPassword',
+  MODGATE_AUDIT: 'audit',
+  MODGATE_AUDIT_FAIL_OPEN: 'auditFailOpen',
+  MODGATE_AUDIT_RETENTION_DAYS: 'auditRetentionDays',
+  MODGATE_TRUSTED_PROXIES: 'trustedProxies',
 };
 
 /** A setting that stops the start, named the way the user wrote it. */

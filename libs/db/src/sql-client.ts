@@ -2,12 +2,20 @@ import { createHash } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
+/** Queries on the one connection of an open transaction (see {@link SqlClient.transaction}). */
+export interface SqlTransaction {
+  query<T extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
 /** The raw SQL the database layer needs besides Prisma: migrations, health, cross-replica locks. */
 export interface SqlClient {
   readonly description: string;
-  query<T extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** `options.name`: a prepared statement of that name (parsed and planned once per connection on Postgres). */
+  query<T extends object = Record<string, unknown>>(sql: string, params?: unknown[], options?: { name?: string }): Promise<T[]>;
   /** Runs several statements in one transaction (migrations). */
   execInTransaction(statements: string[]): Promise<void>;
+  /** Runs `fn` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
   /**
    * Runs `fn` holding the lock named `name`, exclusive across every process sharing the database
    * (a Postgres session advisory lock on a dedicated connection).
@@ -35,7 +43,8 @@ export class PostgresSqlClient implements SqlClient {
     for (const p of [this.pool, this.lockPool]) p.on('error', () => undefined);
   }
 
-  async query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
+  async query<T extends object>(sql: string, params: unknown[] = [], options: { name?: string } = {}): Promise<T[]> {
+    if (options.name) return (await this.pool.query({ name: options.name, text: sql, values: params })).rows as T[];
     return (await this.pool.query(sql, params)).rows as T[];
   }
 
@@ -50,6 +59,24 @@ export class PostgresSqlClient implements SqlClient {
       throw err;
     } finally {
       client.release();
+    }
+  }
+
+  async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await fn({ query: async <R extends object>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[] });
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw err;
+    } finally {
+      client.release(broken);
     }
   }
 
@@ -97,6 +124,10 @@ export class PgliteSqlClient implements SqlClient {
     await this.db.transaction(async (tx) => {
       for (const statement of statements) await tx.exec(statement);
     });
+  }
+
+  async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => fn({ query: async <R extends object>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows }));
   }
 
   async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {

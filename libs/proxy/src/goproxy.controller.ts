@@ -1,5 +1,7 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { auditNote } from '#audit';
+import { CurrentPrincipal, type Principal } from '#auth';
 import { GoproxyService } from './goproxy.service.js';
 import { sendAnswer } from './proxy-answer.js';
 import { SumdbService } from './sumdb.service.js';
@@ -12,7 +14,8 @@ export class SumdbController {
   @Get('sumdb/:name/*')
   async serve(@Param('name') name: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const path = req.url.split('?')[0]!.slice(`/sumdb/${name}/`.length);
-    const { body, immutable } = await this.sumdb.get(name, path);
+    const { body, immutable, cacheHit } = await this.sumdb.get(name, path);
+    if (cacheHit !== undefined) auditNote(req).cacheHit = cacheHit;
     return sendAnswer(reply, { contentType: 'text/plain; charset=utf-8', cacheControl: immutable ? CACHE_IMMUTABLE : CACHE_NONE, body });
   }
 }
@@ -23,7 +26,9 @@ export class GoproxyController {
   constructor(private readonly goproxy: GoproxyService) {}
 
   @Get('*')
-  async serve(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    return sendAnswer(reply, await this.goproxy.answer(req.url));
+  async serve(@Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
+    const answer = await this.goproxy.answer(req.url, principal);
+    if (answer.cacheHit !== undefined) auditNote(req).cacheHit = answer.cacheHit;
+    return sendAnswer(reply, answer);
   }
 }

@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '#auth';
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
-import { checkPathMajor, isCanonicalVersion, splitPathVersion } from '#gomod';
+import { checkPathMajor, isCanonicalVersion, isPseudoVersion, prerelease, splitPathVersion } from '#gomod';
+import { ModuleAccess } from '#policy';
 import { ArtifactService } from './artifact.service.js';
+import { NotFoundError } from './errors.js';
 import { CACHE_IMMUTABLE, CACHE_NONE, cacheControlForIndex } from './cache-control.js';
 import { ModuleIndexService } from './module-index.service.js';
 import type { ProxyAnswer } from './proxy-answer.js';
@@ -25,32 +28,58 @@ export class GoproxyService {
     @Inject(MODGATE_CONFIG) config: ModgateConfig,
     private readonly artifacts: ArtifactService,
     private readonly index: ModuleIndexService,
+    private readonly access: ModuleAccess,
   ) {
     this.indexCacheControl = cacheControlForIndex(config.cache.listTtlSeconds);
   }
 
-  async answer(rawPath: string): Promise<ProxyAnswer> {
+  /** Answers one request of `principal`, who must be allowed to read the module (403 otherwise). */
+  async answer(rawPath: string, principal: Principal): Promise<ProxyAnswer> {
     const request = this.parse(rawPath);
+    const { modulePath } = request;
     switch (request.endpoint) {
       case 'list': {
-        const { value } = await this.index.list(request.modulePath);
-        const body = value.map((v) => `${v}\n`).join('');
+        this.access.assertCanRead(principal, modulePath);
+        const { value } = await this.index.list(modulePath);
+        const body = this.access.visibleVersions(principal, modulePath, value).map((v) => `${v}\n`).join('');
         return { contentType: 'text/plain; charset=utf-8', cacheControl: this.indexCacheControl, body };
       }
       case 'latest': {
-        const { value } = await this.index.latest(request.modulePath);
+        this.access.assertCanRead(principal, modulePath);
+        const { value } = await this.index.latest(modulePath);
+        if (this.access.isBlocked(modulePath, value.Version)) return this.latestAllowed(principal, modulePath, value.Version);
         return { contentType: 'application/json', cacheControl: this.indexCacheControl, body: JSON.stringify(value) };
       }
       case 'artifact': {
-        const { modulePath, version, kind } = request;
+        const { version, kind } = request;
+        this.access.assertCanRead(principal, modulePath, isCanonicalVersion(version) ? version : undefined);
         if (kind === 'info' && !isStorableVersion(modulePath, version)) {
           const body = await this.index.query(modulePath, version);
+          // A query (branch, `v1.2`) resolves to a version the deny rules must see too.
+          this.access.assertCanRead(principal, modulePath, resolvedVersion(body));
           return { contentType: CONTENT_TYPES.info, cacheControl: CACHE_NONE, body };
         }
-        const { record, body } = await this.artifacts.open(modulePath, version, kind);
-        return { contentType: CONTENT_TYPES[kind], cacheControl: CACHE_IMMUTABLE, body, length: record.size, etag: record.sha256 };
+        const { record, body, cacheHit } = await this.artifacts.open(modulePath, version, kind);
+        return { contentType: CONTENT_TYPES[kind], cacheControl: CACHE_IMMUTABLE, body, length: record.size, etag: record.sha256, cacheHit };
       }
     }
+  }
+
+  /**
+   * `@latest` when the origin's latest is blocked: the highest release (else pre-release) the deny
+   * rules leave, as the go command would pick from the list; 403 with the block reason when none.
+   */
+  private async latestAllowed(principal: Principal, modulePath: string, blocked: string): Promise<ProxyAnswer> {
+    const { value } = await this.index.list(modulePath);
+    const allowed = this.access.visibleVersions(principal, modulePath, value).filter((v) => !isPseudoVersion(v));
+    const releases = allowed.filter((v) => prerelease(v) === '');
+    const pick = (releases.length > 0 ? releases : allowed).at(-1);
+    if (!pick) {
+      this.access.assertCanRead(principal, modulePath, blocked);
+      throw new NotFoundError(`${modulePath}@latest: every version is blocked`);
+    }
+    const { record, body } = await this.artifacts.open(modulePath, pick, 'info');
+    return { contentType: 'application/json', cacheControl: this.indexCacheControl, body, length: record.size };
   }
 
   /** Valid requests are cached; malformed ones throw every time (and are never cached). */
@@ -60,6 +89,16 @@ export class GoproxyService {
     const request = parseProxyRequest(rawPath);
     this.parsed.set(rawPath, request);
     return request;
+  }
+}
+
+/** The version a `.info` query answer names (undefined when it names none). */
+function resolvedVersion(info: Buffer): string | undefined {
+  try {
+    const version = (JSON.parse(info.toString('utf8')) as { Version?: unknown }).Version;
+    return typeof version === 'string' ? version : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -8,6 +8,8 @@ export interface ProxyAnswer {
   body: Buffer | Readable | string;
   length?: number;
   etag?: string;
+  /** Artifacts: true when served from modgate's cache, false when this request fetched it from the origin (audited). */
+  cacheHit?: boolean;
 }
 
 /** Writes an answer onto a Fastify reply (used with `@Res({ passthrough: true })`). */

@@ -11,6 +11,8 @@ export interface SumdbAnswer {
   body: Buffer;
   /** Tiles are immutable and cached; lookups and `latest` are not. */
   immutable: boolean;
+  /** Tiles: true when served from the blob store, false when fetched by this request (audited). */
+  cacheHit?: boolean;
 }
 
 const TILE = /^tile\/\d{1,2}\/(\d{1,3}|data)\/(x\d{3}\/)*\d{3}(\.p\/\d{1,3})?$/;
@@ -48,23 +50,23 @@ export class SumdbService {
       }
       return { body: await this.fetch(entry.chain, name, path), immutable: false };
     }
-    if (TILE.test(path)) return { body: await this.tile(entry.chain, name, path), immutable: true };
+    if (TILE.test(path)) return { ...(await this.tile(entry.chain, name, path)), immutable: true };
     throw new InvalidInputError(`unknown checksum database endpoint ${JSON.stringify(path.slice(0, 120))}`);
   }
 
-  private async tile(chain: UpstreamChain, name: string, path: string): Promise<Buffer> {
+  private async tile(chain: UpstreamChain, name: string, path: string): Promise<{ body: Buffer; cacheHit: boolean }> {
     const key = `sumdb/${name}/${path}`;
     try {
       const { stream } = await this.store.get(key);
       const chunks: Buffer[] = [];
       for await (const chunk of stream) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
+      return { body: Buffer.concat(chunks), cacheHit: true };
     } catch (err) {
       if (!(err instanceof BlobNotFoundError)) throw err;
     }
     const body = await this.fetch(chain, name, path);
     await this.store.put(key, body);
-    return body;
+    return { body, cacheHit: false };
   }
 
   private fetch(chain: UpstreamChain, name: string, path: string): Promise<Buffer> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { AuditWriter } from '#audit';
 import { DATABASE, type Database } from '#db';
 import { RepoSyncService } from './repo-sync.service.js';
 import { SyncJobRepository, type SyncJob } from './sync-job.repository.js';
@@ -26,6 +27,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
     @Inject(DATABASE) private readonly db: Database,
     private readonly jobs: SyncJobRepository,
     private readonly repoSync: RepoSyncService,
+    private readonly audit: AuditWriter,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -60,15 +62,36 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async execute(job: SyncJob): Promise<void> {
+    const started = Date.now();
     try {
-      await this.db.sql.withLock(`sync:${job.codeRoot}`, () => this.repoSync.sync(job.codeRoot, job.reason));
+      const result = await this.db.sql.withLock(`sync:${job.codeRoot}`, () => this.repoSync.sync(job.codeRoot, job.reason));
       await this.jobs.markSynced(job.codeRoot);
       await this.jobs.complete(job.id);
+      const prebuilt = result.modules.flatMap((m) => m.prebuilt.map((v) => `${m.modulePath}@${v}`));
+      await this.recordRun(job, started, 200, null, { changed: result.changed, modules: result.modules.length, prebuilt: prebuilt.slice(0, 64) });
     } catch (err) {
       const message = (err as Error).message.split('\n')[0] ?? String(err);
       const state = await this.jobs.fail(job, message, MAX_ATTEMPTS).catch(() => 'unknown');
       this.logger.warn(`sync of ${job.codeRoot} (${job.reason}) failed, attempt ${job.attempts}, now ${state}: ${message}`);
+      await this.recordRun(job, started, 500, message, { state });
     }
+  }
+
+  /** The audit event of one sync run (a failed audit write does not fail the sync). */
+  private async recordRun(job: SyncJob, started: number, status: number, reason: string | null, detail: Record<string, string | number | boolean | string[]>): Promise<void> {
+    await this.audit
+      .record({
+        action: 'sync.run',
+        principal: { kind: 'system', name: 'sync-worker', groups: [] },
+        time: new Date(started),
+        module: job.codeRoot,
+        status,
+        reason,
+        durationMs: Date.now() - started,
+        requestId: `sync-job-${job.id}`,
+        detail: { job: String(job.id), trigger: job.reason, attempt: job.attempts, ...detail },
+      })
+      .catch((err: Error) => this.logger.warn(`sync of ${job.codeRoot} was not audited: ${err.message}`));
   }
 
   private sleep(ms: number): Promise<void> {

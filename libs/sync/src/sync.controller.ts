@@ -1,5 +1,7 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { z } from 'zod';
+import { CurrentPrincipal, type Principal } from '#auth';
+import { ModuleAccess } from '#policy';
 import { InvalidInputError, NotFoundError } from '#proxy';
 import { SyncRequestService } from './sync-request.service.js';
 
@@ -8,12 +10,16 @@ const syncBody = z.object({ target: z.string().min(1).max(1024) }).strict();
 /** Manual sync for admins: `POST /api/sync {"target": "<module or repository>"}`, then poll the job. */
 @Controller('api/sync')
 export class SyncController {
-  constructor(private readonly requests: SyncRequestService) {}
+  constructor(
+    private readonly requests: SyncRequestService,
+    private readonly access: ModuleAccess,
+  ) {}
 
   @Post()
-  async request(@Body() body: unknown) {
+  async request(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     const parsed = syncBody.safeParse(body);
     if (!parsed.success) throw new InvalidInputError('expected {"target": "<module path or repository root>"}');
+    this.access.assertCanSync(principal, parsed.data.target);
     return this.requests.request(parsed.data.target);
   }
 

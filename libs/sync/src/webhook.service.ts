@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { RequestAuditNote } from '#audit';
 import { MODGATE_CONFIG, type ModgateConfig, type SecretRef } from '#config';
 import { InvalidInputError } from '#proxy';
 import { OriginMatcher, PrivateGitSource } from '#vcs';
@@ -35,7 +36,8 @@ export class WebhookService {
     private readonly worker: SyncWorkerService,
   ) {}
 
-  async receive(provider: string, headers: Record<string, string | undefined>, rawBody: Buffer | undefined, body: unknown): Promise<WebhookAnswer> {
+  /** `note`: the request's audit note, given the delivery's id, event and repository. */
+  async receive(provider: string, headers: Record<string, string | undefined>, rawBody: Buffer | undefined, body: unknown, note?: RequestAuditNote): Promise<WebhookAnswer> {
     if (!(WEBHOOK_PROVIDERS as readonly string[]).includes(provider)) throw new InvalidInputError(`unknown webhook provider ${JSON.stringify(provider.slice(0, 40))}`);
     if (!rawBody) throw new InvalidInputError('webhook bodies must be JSON (set the content type to application/json)');
     let event: WebhookEvent;
@@ -45,6 +47,7 @@ export class WebhookService {
       if (err instanceof WebhookPayloadError) throw new InvalidInputError(`webhook: ${err.message}`);
       throw err;
     }
+    if (note) note.detail = { provider: event.provider, event: event.event, delivery: event.deliveryId, repository: event.repoCandidates[0] ?? null };
     const claimed = event.repoCandidates.map((candidate) => ({ candidate, origin: this.matcher.claims(candidate) })).find((c) => c.origin);
     const secretRef = claimed?.origin?.webhookSecret ?? this.config.sync.webhookSecret;
     if (!secretRef) return { status: 403, message: 'webhooks are not enabled: configure webhookSecret (globally or on the origin)' };
@@ -58,6 +61,7 @@ export class WebhookService {
     let codeRoot: string | null = null;
     if (claimed) codeRoot = await this.git.codeRootOf(claimed.candidate).catch(() => null);
     if (codeRoot !== claimed?.candidate) codeRoot = null;
+    if (note && codeRoot) note.module = codeRoot;
     const fresh = await this.jobs.recordDelivery({
       id: event.deliveryId,
       provider: event.provider,

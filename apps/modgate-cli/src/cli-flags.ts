@@ -1,0 +1,32 @@
+import { CliError } from './api-client.js';
+
+/** Parsed `--name value` / `--name=value` flags (a flag in `booleans` takes no value) and the rest. */
+export interface ParsedFlags {
+  flags: Map<string, string>;
+  positional: string[];
+}
+
+/** Parses flags against the allowed names; an unknown or valueless flag is a CliError. */
+export function parseFlags(args: string[], allowed: readonly string[], booleans: readonly string[] = []): ParsedFlags {
+  const flags = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    if (!allowed.includes(name) && !booleans.includes(name)) throw new CliError(`unknown flag --${name}`);
+    if (booleans.includes(name)) {
+      if (eq >= 0) throw new CliError(`--${name} takes no value`);
+      flags.set(name, 'true');
+      continue;
+    }
+    const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
+    if (value === undefined || value === '') throw new CliError(`--${name} needs a value`);
+    flags.set(name, value);
+  }
+  return { flags, positional };
+}

@@ -1,0 +1,29 @@
+import { SetMetadata, applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Permission } from '#config';
+import { UnauthorizedError } from './auth.errors.js';
+import type { Principal } from './principal.js';
+
+export const IS_PUBLIC = 'modgate:public';
+export const REQUIRED_PERMISSION = 'modgate:permission';
+
+/** Marks a route (or controller) as open without credentials: health, readiness, signed webhooks. */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * Every route already needs credentials (deny by default); this says so explicitly and can also
+ * require a global permission (`admin`) that the policy must grant the caller.
+ */
+export function Authenticated(options: { permission?: Permission } = {}): MethodDecorator & ClassDecorator {
+  return options.permission ? applyDecorators(SetMetadata(REQUIRED_PERMISSION, options.permission)) : applyDecorators();
+}
+
+/** The request's principal, set by the global guard. */
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
+  return principalOf(context.switchToHttp().getRequest<{ principal?: Principal }>());
+});
+
+/** The principal the guard attached to a request; none (a public route) is refused, never anonymous. */
+export function principalOf(request: { principal?: Principal }): Principal {
+  if (!request.principal) throw new UnauthorizedError('authentication required');
+  return request.principal;
+}

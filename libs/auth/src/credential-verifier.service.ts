@@ -1,0 +1,149 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AuditWriter, type AuditPrincipal } from '#audit';
+import { MODGATE_CONFIG, type ModgateConfig } from '#config';
+import { AuthEvents } from './auth-events.service.js';
+import { AuthError, TooManyAttemptsError, UnauthorizedError } from './auth.errors.js';
+import { looksLikeToken, parseAuthorization } from './authorization-header.js';
+import { LdapVerifier } from './ldap-verifier.service.js';
+import { LocalUserService } from './local-user.service.js';
+import { LoginThrottle } from './login-throttle.js';
+import type { Principal } from './principal.js';
+import { TokenService } from './token.service.js';
+import { VerificationCache } from './verification-cache.js';
+
+/** Verified tokens are reused this long at most; a revocation evicts them at once (AuthEvents). */
+const TOKEN_CACHE_MS = 10_000;
+
+/**
+ * Who is asking, from the `Authorization` header. Bearer: a token. Basic (the go command's
+ * `.netrc`): a token in the password, else a local user's or the directory's password.
+ *
+ * Successful verifications are cached under a salted hash of the header: passwords for
+ * `auth.cacheTtlSeconds`, tokens for at most 10 s and only while revocations are heard
+ * (AuthEvents.live). Concurrent requests with the same credentials share one verification, so a
+ * burst of downloads costs one directory bind. Failed passwords are throttled per user and address.
+ * Every verification that was not answered from the cache is an `auth.login` audit event.
+ */
+@Injectable()
+export class CredentialVerifier {
+  private readonly logger = new Logger('CredentialVerifier');
+  private readonly cache: VerificationCache<Principal>;
+  private readonly throttle: LoginThrottle;
+  private readonly flights = new Map<string, Promise<Principal>>();
+  private readonly passwordTtlMs: number;
+
+  constructor(
+    @Inject(MODGATE_CONFIG) config: ModgateConfig,
+    private readonly tokens: TokenService,
+    private readonly users: LocalUserService,
+    private readonly ldap: LdapVerifier,
+    private readonly events: AuthEvents,
+    private readonly audit: AuditWriter,
+  ) {
+    this.cache = new VerificationCache(Math.max(config.auth.cacheTtlSeconds * 1000, TOKEN_CACHE_MS));
+    this.passwordTtlMs = config.auth.cacheTtlSeconds * 1000;
+    this.throttle = new LoginThrottle(config.auth.throttle);
+    events.on((event) => {
+      if (event.type === 'token-revoked') this.cache.forgetTag(event.jti);
+      if (event.type === 'user-changed') this.cache.forgetUser(event.name);
+      if (event.type === 'resync') this.cache.clear();
+    });
+  }
+
+  /** The principal of credentials verified recently, without any I/O; undefined when they must be verified. */
+  cached(header: string | string[] | undefined): Principal | undefined {
+    if (typeof header !== 'string' || header === '' || header.length > 8192) return undefined;
+    return this.cache.get(this.cache.key(header));
+  }
+
+  /** Verifies the credentials of an `Authorization` header: the principal, or 401/429/503. */
+  async authenticate(header: string | string[] | undefined, clientIp: string): Promise<Principal> {
+    const key = typeof header === 'string' && header !== '' && header.length <= 8192 ? this.cache.key(header) : undefined;
+    const cached = key === undefined ? undefined : this.cache.get(key);
+    if (cached) return cached;
+    const credentials = parseAuthorization(header);
+    if (credentials.scheme === 'bearer') return this.token(credentials.token, key!, clientIp);
+    if (credentials.password === '') throw new UnauthorizedError('empty password');
+    if (looksLikeToken(credentials.password)) return this.token(credentials.password, key!, clientIp);
+    return this.password(credentials.username, credentials.password, clientIp, key!);
+  }
+
+  /** The `auth.login` event of one verification; a failed audit write is logged, the login stands. */
+  private async recordLogin(attempted: AuditPrincipal, clientIp: string, outcome: Principal | AuthError, via: string): Promise<void> {
+    const failed = outcome instanceof AuthError;
+    await this.audit
+      .record({
+        action: 'auth.login',
+        principal: failed ? attempted : { kind: outcome.kind, name: outcome.name, groups: outcome.groups },
+        ip: clientIp,
+        status: failed ? outcome.status : 200,
+        reason: failed ? outcome.message : null,
+        detail: { via: failed ? via : outcome.via },
+      })
+      .catch((err: Error) => this.logger.warn(`login of ${attempted.name ?? 'a token'} was not audited: ${err.message}`));
+  }
+
+  /** Runs one verification and audits its outcome (success, or the auth error it threw). */
+  private async audited(attempted: AuditPrincipal, clientIp: string, via: string, verify: () => Promise<Principal>): Promise<Principal> {
+    try {
+      const principal = await verify();
+      await this.recordLogin(attempted, clientIp, principal, via);
+      return principal;
+    } catch (err) {
+      if (err instanceof AuthError) await this.recordLogin(attempted, clientIp, err, via);
+      throw err;
+    }
+  }
+
+  private token(token: string, key: string, clientIp: string): Promise<Principal> {
+    return this.shared(key, () =>
+      this.audited({ kind: 'token', name: null, groups: [] }, clientIp, 'token', async () => {
+        const { principal, expiresAt } = await this.tokens.verify(token);
+        if (this.events.live) this.cache.set(key, principal.user ?? principal.name, principal, { ttlMs: Math.min(TOKEN_CACHE_MS, expiresAt - Date.now()), tag: principal.tokenId });
+        return principal;
+      }),
+    );
+  }
+
+  /** One verification at a time per credentials: a CI job's 64 parallel downloads wait for the first. */
+  private shared(key: string, verify: () => Promise<Principal>): Promise<Principal> {
+    let flight = this.flights.get(key);
+    if (!flight) {
+      flight = verify().finally(() => this.flights.delete(key));
+      this.flights.set(key, flight);
+    }
+    return flight;
+  }
+
+  private password(username: string, password: string, clientIp: string, key: string): Promise<Principal> {
+    const attempted: AuditPrincipal = { kind: 'user', name: username.slice(0, 128), groups: [] };
+    const throttled = this.throttle.check(username, clientIp);
+    if (throttled) {
+      const seconds = Math.ceil(throttled.retryAfterMs / 1000);
+      const who = throttled.key.startsWith('user:') ? `for ${username}` : `from ${clientIp}`;
+      const error = new TooManyAttemptsError(`too many failed logins ${who}; try again in ${seconds} s`, seconds);
+      return this.recordLogin(attempted, clientIp, error, 'password').then(() => Promise.reject(error));
+    }
+    return this.shared(key, () => this.audited(attempted, clientIp, 'password', () => this.verifyPassword(username, password, clientIp, key)));
+  }
+
+  private async verifyPassword(username: string, password: string, clientIp: string, key: string): Promise<Principal> {
+    let principal = await this.users.verify(username, password);
+    if (principal === undefined) {
+      if (this.ldap.enabled) {
+        const identity = await this.ldap.verify(username, password);
+        principal = identity && { kind: 'user', name: identity.username, groups: identity.groups, scopes: ['read', 'admin'], via: 'ldap' };
+      } else {
+        await this.users.burnVerification(password);
+        principal = null;
+      }
+    }
+    if (!principal) {
+      this.throttle.fail(username, clientIp);
+      throw new UnauthorizedError('invalid user name or password');
+    }
+    this.throttle.succeed(username);
+    this.cache.set(key, principal.name, principal, { ttlMs: this.passwordTtlMs });
+    return principal;
+  }
+}

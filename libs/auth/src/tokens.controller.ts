@@ -1,0 +1,63 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { AuditWriter, auditPrincipal } from '#audit';
+import { z } from 'zod';
+import { Authenticated, CurrentPrincipal } from './auth.decorators.js';
+import { InvalidRequestError } from './auth.errors.js';
+import { parseBody } from './parse-body.js';
+import { SCOPES, USER_NAME, type Principal, type Scope } from './principal.js';
+import { TokenService } from './token.service.js';
+
+const createToken = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, ".", "_" or "-"'),
+    scopes: z.array(z.enum(SCOPES as [Scope, ...Scope[]])).min(1).optional(),
+    expiresInDays: z.number().positive().optional(),
+    modules: z.array(z.string().min(1).max(512)).max(50).optional(),
+    owner: z.string().regex(USER_NAME, 'must be a user or service account name').optional(),
+  })
+  .strict();
+
+const listQuery = z
+  .object({
+    owner: z.string().regex(USER_NAME).optional(),
+    all: z.enum(['true', 'false']).optional(),
+    includeRevoked: z.enum(['true', 'false']).optional(),
+  })
+  .strict();
+
+/** `/api/tokens`: create (shown once), list, revoke. Users manage their own; admins any. */
+@Controller('api/tokens')
+@Authenticated()
+export class TokensController {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  @Post()
+  async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
+    const { token, info } = await this.tokens.issue(principal, parseBody(createToken, body));
+    await this.audit.record({
+      action: 'token.create',
+      principal: auditPrincipal(principal),
+      status: 201,
+      detail: { id: info.id, token: info.name, owner: info.owner, scopes: info.scopes, modules: info.modules, expiresAt: info.expiresAt },
+    });
+    return { token, ...info };
+  }
+
+  @Get()
+  list(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
+    const q = parseBody(listQuery, query);
+    return this.tokens.list(principal, { owner: q.owner, all: q.all === 'true', includeRevoked: q.includeRevoked === 'true' });
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  async revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    if (!/^[A-Za-z0-9_-]{22}$/.test(id)) throw new InvalidRequestError('not a token id');
+    const info = await this.tokens.revoke(principal, id);
+    await this.audit.record({ action: 'token.revoke', principal: auditPrincipal(principal), status: 200, detail: { id: info.id, token: info.name, owner: info.owner } });
+    return info;
+  }
+}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { ForbiddenError, type PermissionChecker, type Principal } from '#auth';
+import type { Permission } from '#config';
+import { OriginMatcher } from '#vcs';
+import type { Policy } from './compile-policy.js';
+import { evaluate, findDenyRule, type AccessRequest, type Decision } from './evaluate.js';
+import { checkModulePattern } from './module-pattern.js';
+import { PolicyService } from './policy.service.js';
+
+/** Decisions remembered per principal object; more than this and that principal's are dropped. */
+const MEMO_PER_PRINCIPAL = 4096;
+
+/**
+ * May-you, for libs/proxy and the admin API: applies the current policy to a principal. Module
+ * paths claimed by a private origin are `private`, the rest `upstream` (public modules).
+ * Decisions are remembered per principal object (verified principals are cached and reused) until
+ * the policy changes, so a download of many files evaluates each module once.
+ */
+@Injectable()
+export class ModuleAccess implements PermissionChecker {
+  private memo = new WeakMap<Principal, Map<string, { decision: Decision; error?: ForbiddenError }>>();
+  private memoPolicy: Policy | undefined;
+
+  constructor(
+    private readonly policies: PolicyService,
+    private readonly origins: OriginMatcher,
+  ) {}
+
+  /** Throws ForbiddenError (403, one line) unless the principal may read the module (at `version`). */
+  assertCanRead(principal: Principal, modulePath: string, version?: string): void {
+    this.assert(principal, { action: 'module:read', modulePath, version, source: this.sourceOf(modulePath) });
+  }
+
+  /** Throws ForbiddenError unless the principal may sync the module's repository. */
+  assertCanSync(principal: Principal, modulePath: string): void {
+    this.assert(principal, { action: 'module:sync', modulePath, source: this.sourceOf(modulePath) });
+  }
+
+  /** The versions deny rules leave visible (for `@v/list` and `@latest`). */
+  visibleVersions(_principal: Principal, modulePath: string, versions: readonly string[]): string[] {
+    const policy = this.policies.current();
+    if (policy.deny.length === 0) return [...versions];
+    return versions.filter((version) => !findDenyRule(policy, modulePath, version));
+  }
+
+  /** True when a deny rule blocks this version. */
+  isBlocked(modulePath: string, version: string): boolean {
+    return findDenyRule(this.policies.current(), modulePath, version) !== undefined;
+  }
+
+  can(principal: Principal, permission: Permission): boolean {
+    return this.decide(principal, { action: permission }).allowed;
+  }
+
+  assertCan(principal: Principal, permission: Permission): void {
+    this.assert(principal, { action: permission });
+  }
+
+  isValidModulePattern(glob: string): boolean {
+    try {
+      checkModulePattern(glob);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private assert(principal: Principal, request: AccessRequest): void {
+    const { error } = this.remembered(principal, request);
+    if (error) throw error;
+  }
+
+  private decide(principal: Principal, request: AccessRequest): Decision {
+    return this.remembered(principal, request).decision;
+  }
+
+  /** The decision, and for a refusal the error to throw (made once: a refusal storm costs no stack traces). */
+  private remembered(principal: Principal, request: AccessRequest): { decision: Decision; error?: ForbiddenError } {
+    const policy = this.policies.current();
+    if (policy !== this.memoPolicy) {
+      this.memo = new WeakMap();
+      this.memoPolicy = policy;
+    }
+    let decisions = this.memo.get(principal);
+    if (!decisions) {
+      decisions = new Map();
+      this.memo.set(principal, decisions);
+    }
+    const key = `${request.action} ${request.modulePath ?? ''} ${request.version ?? ''}`;
+    let entry = decisions.get(key);
+    if (!entry) {
+      const decision = evaluate(policy, principal, request);
+      entry = decision.allowed ? { decision } : { decision, error: new ForbiddenError(decision.reason) };
+      if (decisions.size >= MEMO_PER_PRINCIPAL) decisions.clear();
+      decisions.set(key, entry);
+    }
+    return entry;
+  }
+
+  private sourceOf(modulePath: string): 'private' | 'upstream' {
+    return this.origins.claims(modulePath) ? 'private' : 'upstream';
+  }
+}

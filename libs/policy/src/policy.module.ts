@@ -1,0 +1,23 @@
+import { Global, Module } from '@nestjs/common';
+import { PERMISSION_CHECKER } from '#auth';
+import { DATABASE, type Database } from '#db';
+import { PrivateOriginsModule } from '#vcs';
+import { ModuleAccess } from './module-access.service.js';
+import { PoliciesController } from './policies.controller.js';
+import { PolicyRepository } from './policy.repository.js';
+import { PolicyService } from './policy.service.js';
+
+/** May-you: the effective policy, ModuleAccess for the GOPROXY routes, and `/api/policies`. */
+@Global()
+@Module({
+  imports: [PrivateOriginsModule],
+  controllers: [PoliciesController],
+  providers: [
+    { provide: PolicyRepository, inject: [DATABASE], useFactory: (db: Database) => new PolicyRepository(db.prisma) },
+    PolicyService,
+    ModuleAccess,
+    { provide: PERMISSION_CHECKER, useExisting: ModuleAccess },
+  ],
+  exports: [PolicyService, ModuleAccess, PERMISSION_CHECKER],
+})
+export class PolicyModule {}
