@@ -16,8 +16,8 @@ export interface SyncResult {
 const FIRST_SYNC_PREBUILD = 10;
 
 /**
- * Syncs one private repository: fetch the mirror, recompute the version list and @latest of every
- * module in it, pre-build the artifacts of new versions, then publish the lists, so the next
+ * Syncs one private repository: fetch the mirror, recompute and publish the version list and
+ * @latest of every module in it, then pre-build the artifacts of new versions, so the next
  * `go list`/`go mod download` is answered from Postgres and the blob store with no git work.
  */
 @Injectable()
@@ -46,6 +46,10 @@ export class RepoSyncService {
       const known = (await this.versionIndex.get(modulePath))?.versions;
       if (versions.length === 0 && !known) continue;
       const fresh = known ? versions.filter((v) => !known.includes(v)) : [...versions].sort(compareSemver).slice(-FIRST_SYNC_PREBUILD);
+      // Listed first, then pre-built: a download that comes in meanwhile joins the pre-build's
+      // single flight (or its advisory lock on another replica) instead of building again.
+      const latest = await repo.latest().catch(() => null);
+      await this.index.publish(modulePath, 'private', versions, latest ? toInfo(latest) : null);
       const prebuilt: string[] = [];
       for (const version of fresh) {
         try {
@@ -55,8 +59,6 @@ export class RepoSyncService {
           this.logger.warn(`pre-build of ${modulePath}@${version} failed: ${(err as Error).message}`);
         }
       }
-      const latest = await repo.latest().catch(() => null);
-      await this.index.publish(modulePath, 'private', versions, latest ? toInfo(latest) : null);
       result.modules.push({ modulePath, versions: versions.length, prebuilt });
     }
     result.durationMs = Date.now() - started;
