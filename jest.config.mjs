@@ -19,7 +19,7 @@ export default {
   // fastify's inject() requires the ESM-only `cookie` from CommonJS: let swc transform it.
   transformIgnorePatterns: ['/node_modules/(?!(cookie)/)'],
   moduleNameMapper: {
-    '^#(audit|auth|config|db|gomod|policy|proxy|storage|sync|upstream|vcs)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#(audit|auth|config|db|gomod|logging|metrics|policy|proxy|storage|sync|upstream|vcs)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
@@ -27,4 +27,7 @@ export default {
   // One suite at a time: the e2e suites start servers, git and go processes, and time webhooks;
   // running two at once on 2 cores made their timings depend on each other.
   maxWorkers: 1,
+  // A failed e2e test can leave a child process (a server, slapd) holding open pipes; the run must
+  // still end with its report rather than wait for them.
+  forceExit: true,
 };

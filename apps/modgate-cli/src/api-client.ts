@@ -5,19 +5,24 @@ export class ApiClient {
     private readonly token: string | undefined,
   ) {}
 
+  /** The client of `MODGATE_URL`; a missing URL is reported at the first request (after the command line is checked). */
   static fromEnv(env: NodeJS.ProcessEnv = process.env): ApiClient {
-    const url = env.MODGATE_URL;
-    if (!url) throw new CliError('set MODGATE_URL to the server, e.g. https://modgate.corp.example');
-    return new ApiClient(url.replace(/\/+$/, ''), env.MODGATE_TOKEN || undefined);
+    return new ApiClient((env.MODGATE_URL ?? '').replace(/\/+$/, ''), env.MODGATE_TOKEN || undefined);
+  }
+
+  private url(path: string): string {
+    if (!this.baseUrl) throw new CliError('set MODGATE_URL to the server, e.g. https://modgate.corp.example');
+    return `${this.baseUrl}${path}`;
   }
 
   async request<T>(method: 'GET' | 'POST' | 'DELETE' | 'PUT', path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
+    const url = this.url(path);
     let response: Response;
     try {
-      response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (err) {
       const cause = (err as Error & { cause?: Error }).cause;
       throw new CliError(`cannot reach ${this.baseUrl}: ${cause?.message ?? (err as Error).message}`);
@@ -31,9 +36,10 @@ export class ApiClient {
   async stream(path: string): Promise<Response> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const url = this.url(path);
     let response: Response;
     try {
-      response = await fetch(`${this.baseUrl}${path}`, { headers });
+      response = await fetch(url, { headers });
     } catch (err) {
       const cause = (err as Error & { cause?: Error }).cause;
       throw new CliError(`cannot reach ${this.baseUrl}: ${cause?.message ?? (err as Error).message}`);
@@ -45,6 +51,9 @@ export class ApiClient {
 
 /** An error shown to the user as one line, exit status 1. */
 export class CliError extends Error {}
+
+/** A command line that does not parse (unknown flag or command, missing argument): exit status 2 with the usage. */
+export class UsageError extends CliError {}
 
 function errorText(text: string): string {
   try {

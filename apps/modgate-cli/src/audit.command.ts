@@ -3,7 +3,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ApiClient } from './api-client.js';
-import { CliError } from './api-client.js';
+import { CliError, UsageError } from './api-client.js';
 import { parseFlags } from './cli-flags.js';
 import { ProgressBar } from './progress-bar.js';
 
@@ -61,7 +61,7 @@ export async function auditCommand(api: ApiClient, args: string[], io: CliOutput
       io.stdout.write(`${AUDIT_USAGE}\n`);
       return;
     default:
-      throw new CliError(`unknown audit command ${JSON.stringify(sub)}\n${AUDIT_USAGE}`);
+      throw new UsageError(`unknown audit command ${JSON.stringify(sub)}`);
   }
 }
 
@@ -76,7 +76,7 @@ function filterParams(flags: Map<string, string>): URLSearchParams {
 
 async function auditQuery(api: ApiClient, args: string[], io: CliOutput): Promise<void> {
   const { flags, positional } = parseFlags(args, [...FILTER_FLAGS, 'limit'], ['all', 'json']);
-  if (positional.length) throw new CliError(`unexpected argument ${JSON.stringify(positional[0])}\n${AUDIT_USAGE}`);
+  if (positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(positional[0])}`);
   const all = flags.has('all');
   const wanted = all ? Infinity : Number(flags.get('limit') ?? 50);
   if (!Number.isInteger(wanted) && wanted !== Infinity) throw new CliError('--limit must be a whole number');
@@ -104,7 +104,7 @@ function row(e: AuditEventView): string {
 
 async function auditExport(api: ApiClient, args: string[], io: CliOutput): Promise<void> {
   const { flags, positional } = parseFlags(args, [...FILTER_FLAGS, 'format', 'out', 'order']);
-  if (positional.length) throw new CliError(`unexpected argument ${JSON.stringify(positional[0])}\n${AUDIT_USAGE}`);
+  if (positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(positional[0])}`);
   const format = flags.get('format') ?? 'ndjson';
   if (format !== 'csv' && format !== 'ndjson') throw new CliError('--format must be csv or ndjson');
   const params = filterParams(flags);
@@ -132,7 +132,7 @@ async function auditExport(api: ApiClient, args: string[], io: CliOutput): Promi
 }
 
 async function auditVerify(api: ApiClient, args: string[], io: CliOutput): Promise<void> {
-  if (args.length) throw new CliError(`modgate audit verify takes no arguments\n${AUDIT_USAGE}`);
+  if (parseFlags(args, []).positional.length) throw new UsageError('modgate audit verify takes no arguments');
   const report: {
     ok: boolean;
     checked: number;
@@ -149,9 +149,10 @@ async function auditVerify(api: ApiClient, args: string[], io: CliOutput): Promi
 }
 
 async function auditWhoPulled(api: ApiClient, args: string[], io: CliOutput): Promise<void> {
-  const [target] = args;
+  const { positional } = parseFlags(args, []);
+  const [target] = positional;
   const at = target?.lastIndexOf('@') ?? -1;
-  if (args.length !== 1 || !target || at <= 0) throw new CliError('usage: modgate audit who-pulled <module>@<version>');
+  if (positional.length !== 1 || !target || at <= 0) throw new UsageError('expected <module>@<version>');
   const params = new URLSearchParams({ module: target.slice(0, at), version: target.slice(at + 1) });
   const result: { principals: Array<{ kind: string; name: string | null; artifacts: string[]; pulls: number; refused: number; ips: string[]; last: string }> } =
     await api.request('GET', `/api/audit/blast-radius?${params}`);

@@ -1,4 +1,4 @@
-import { CliError } from './api-client.js';
+import { CliError, UsageError } from './api-client.js';
 
 /** Parsed `--name value` / `--name=value` flags (a flag in `booleans` takes no value) and the rest. */
 export interface ParsedFlags {
@@ -6,19 +6,27 @@ export interface ParsedFlags {
   positional: string[];
 }
 
-/** Parses flags against the allowed names; an unknown or valueless flag is a CliError. */
-export function parseFlags(args: string[], allowed: readonly string[], booleans: readonly string[] = []): ParsedFlags {
+/**
+ * Parses flags against the allowed names (`short` maps one-letter flags such as `-f` to long
+ * names); an unknown flag is a UsageError, a valueless one a CliError.
+ */
+export function parseFlags(args: string[], allowed: readonly string[], booleans: readonly string[] = [], short: Record<string, string> = {}): ParsedFlags {
   const flags = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    let arg = args[i]!;
+    if (/^-[^-]/.test(arg)) {
+      const long = short[arg.slice(1)];
+      if (long === undefined) throw new UsageError(`unknown flag ${arg}`);
+      arg = `--${long}`;
+    }
     if (!arg.startsWith('--')) {
       positional.push(arg);
       continue;
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
-    if (!allowed.includes(name) && !booleans.includes(name)) throw new CliError(`unknown flag --${name}`);
+    if (!allowed.includes(name) && !booleans.includes(name)) throw new UsageError(`unknown flag --${name}`);
     if (booleans.includes(name)) {
       if (eq >= 0) throw new CliError(`--${name} takes no value`);
       flags.set(name, 'true');

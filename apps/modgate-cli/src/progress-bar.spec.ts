@@ -11,3 +11,9 @@ describe('progressLine', () => {
     expect(progressLine(done, total, bytes)).toBe(expected);
   });
 });
+
+describe('progressLine units', () => {
+  it('names what it counts', () => {
+    expect(progressLine(3, 12, 2_500_000, 'files')).toBe('[########----------------------]  25%  3 / 12 files  2.5 MB');
+  });
+});

@@ -1,5 +1,11 @@
 import type { ApiClient } from './api-client.js';
-import { CliError } from './api-client.js';
+import { CliError, UsageError } from './api-client.js';
+import { parseFlags } from './cli-flags.js';
+
+export const SYNC_USAGE = `usage: modgate sync <module path or repository root>
+
+Fetches the private repository now, refreshes its versions and pre-builds new ones; follows the
+job until it ends (exit status 1 if it failed).`;
 
 interface JobState {
   state: 'pending' | 'running' | 'done' | 'failed';
@@ -10,8 +16,9 @@ interface JobState {
 
 /** `modgate sync <module or repository>`: queues a sync and follows it until it ends. */
 export async function syncCommand(api: ApiClient, args: string[], out: NodeJS.WriteStream = process.stderr): Promise<void> {
-  const [target] = args;
-  if (!target || args.length !== 1) throw new CliError('usage: modgate sync <module path or repository root>');
+  const { positional } = parseFlags(args, []);
+  const [target] = positional;
+  if (!target || positional.length !== 1) throw new UsageError('expected one module path or repository root');
   const { job, codeRoot } = await api.request<{ job: string; codeRoot: string }>('POST', '/api/sync', { target });
   const started = Date.now();
   const frames = ['|', '/', '-', '\\'];

@@ -1,5 +1,5 @@
 import type { ApiClient } from './api-client.js';
-import { CliError } from './api-client.js';
+import { UsageError } from './api-client.js';
 import { parseFlags } from './cli-flags.js';
 import type { CliOutput } from './audit.command.js';
 
@@ -27,7 +27,7 @@ export async function tokenCommand(api: ApiClient, args: string[], io: CliOutput
   switch (sub) {
     case 'create': {
       const { flags, positional } = parseFlags(rest, ['scopes', 'days', 'modules', 'owner']);
-      if (positional.length !== 1) throw new CliError(TOKEN_USAGE);
+      if (positional.length !== 1) throw new UsageError('expected one token name');
       const body: Record<string, unknown> = { name: positional[0] };
       if (flags.has('scopes')) body.scopes = flags.get('scopes')!.split(',');
       if (flags.has('days')) body.expiresInDays = Number(flags.get('days'));
@@ -40,7 +40,7 @@ export async function tokenCommand(api: ApiClient, args: string[], io: CliOutput
     }
     case 'list': {
       const { flags, positional } = parseFlags(rest, ['owner'], ['all', 'revoked']);
-      if (positional.length) throw new CliError(TOKEN_USAGE);
+      if (positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(positional[0])}`);
       const params = new URLSearchParams();
       if (flags.has('all')) params.set('all', 'true');
       if (flags.has('revoked')) params.set('includeRevoked', 'true');
@@ -53,12 +53,13 @@ export async function tokenCommand(api: ApiClient, args: string[], io: CliOutput
       return;
     }
     case 'revoke': {
-      if (rest.length !== 1) throw new CliError(TOKEN_USAGE);
-      const revoked: TokenInfo = await api.request('DELETE', `/api/tokens/${encodeURIComponent(rest[0]!)}`);
+      const { positional } = parseFlags(rest, []);
+      if (positional.length !== 1) throw new UsageError('expected one token id');
+      const revoked: TokenInfo = await api.request('DELETE', `/api/tokens/${encodeURIComponent(positional[0]!)}`);
       io.stdout.write(`revoked token ${revoked.name} (id ${revoked.id}) of ${revoked.owner}\n`);
       return;
     }
     default:
-      throw new CliError(TOKEN_USAGE);
+      throw new UsageError(sub === undefined ? 'missing token command' : `unknown token command ${JSON.stringify(sub)}`);
   }
 }

@@ -4,22 +4,26 @@ import { AuditModule } from '#audit';
 import { AuthModule } from '#auth';
 import { ConfigModule, type ModgateConfig } from '#config';
 import { DatabaseModule } from '#db';
+import { MetricsModule } from '#metrics';
 import { PolicyModule } from '#policy';
 import { ProxyExceptionFilter, ProxyModule } from '#proxy';
 import { StorageModule } from '#storage';
 import { SyncModule } from '#sync';
 import { AdminPageController } from './admin/admin-page.controller.js';
 import { AuditController } from './admin/audit.controller.js';
+import { ApiDocsController } from './docs/api-docs.controller.js';
+import { OpenApiDocs } from './docs/openapi-docs.js';
 import { HealthController } from './health.controller.js';
+import { MetricsController } from './metrics.controller.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: ModgateConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, StorageModule, AuditModule, AuthModule, PolicyModule, ProxyModule, SyncModule],
-      controllers: [HealthController, AuditController, AdminPageController],
-      providers: [{ provide: APP_FILTER, useClass: ProxyExceptionFilter }],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, StorageModule, AuditModule, AuthModule, PolicyModule, ProxyModule, SyncModule, MetricsModule],
+      controllers: [HealthController, AuditController, AdminPageController, ApiDocsController, MetricsController],
+      providers: [{ provide: APP_FILTER, useClass: ProxyExceptionFilter }, OpenApiDocs],
     };
   }
 }

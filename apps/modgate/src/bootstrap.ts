@@ -3,34 +3,20 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
 import type { InitialAdmin } from '#auth';
 import type { ModgateConfig } from '#config';
+import { NestPinoLogger, RequestLogController, createLogger, exposeRequestIds, logRoutes, requestIdOf } from '#logging';
 import { OriginMatcher } from '#vcs';
 import { AppModule } from './app.module.js';
+import { buildOpenApiDocument } from './docs/openapi-document.js';
+import { OpenApiDocs } from './docs/openapi-docs.js';
 
 const logger = new Logger('modgate');
 
 /** Creates and starts the server; resolves once it listens. SIGTERM closes it gracefully. */
-export async function bootstrap(config: ModgateConfig): Promise<INestApplication> {
-  const options = {
-    // Module paths are long wildcard parameters.
-    routerOptions: { maxParamLength: 4096 },
-    // Only webhooks carry bodies of any size.
-    bodyLimit: config.sync.webhookMaxBytes,
-    return503OnClosing: true,
-    // Fastify refuses some URLs before any route runs; answer those in the go command's format too.
-    frameworkErrors: (error: Error, _req: unknown, reply: FastifyReply) => {
-      void reply.code(400).header('content-type', 'text/plain; charset=utf-8').send(`modgate: bad request: ${error.message.split('\n')[0]}\n`);
-    },
-  };
-  const adapter = config.tls
-    ? new FastifyAdapter({ ...options, https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } })
-    : new FastifyAdapter(options);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: ['log', 'warn', 'error'],
-    // Webhook signatures are over the exact bytes received.
-    rawBody: true,
-  });
+export async function bootstrap(config: ModgateConfig, log: PinoLogger = createLogger(config.log)): Promise<INestApplication> {
+  const app = await createApp(config, log);
   await app.listen(config.listen.port, config.listen.host);
   if (config.auth.mode === 'off') {
     logger.warn(`MODGATE_AUTH=off: authentication is DISABLED on ${config.listen.host}:${config.listen.port}; every request is anonymous and allowed`);
@@ -47,6 +33,40 @@ export async function bootstrap(config: ModgateConfig): Promise<INestApplication
       );
     });
   }
+  return app;
+}
+
+/**
+ * The application, not yet listening: every log line (Nest's, Fastify's, one per request) goes
+ * through `log`; requests get their id from `X-Request-Id` or a new UUID.
+ */
+export async function createApp(config: ModgateConfig, log: PinoLogger): Promise<NestFastifyApplication> {
+  const options = {
+    loggerInstance: log,
+    logController: new RequestLogController(config.audit.trustedProxies),
+    genReqId: requestIdOf,
+    // Module paths are long wildcard parameters.
+    routerOptions: { maxParamLength: 4096 },
+    // Only webhooks carry bodies of any size.
+    bodyLimit: config.sync.webhookMaxBytes,
+    return503OnClosing: true,
+    // Fastify refuses some URLs before any route runs; answer those in the go command's format too.
+    frameworkErrors: (error: Error, _req: unknown, reply: FastifyReply) => {
+      void reply.code(400).header('content-type', 'text/plain; charset=utf-8').send(`modgate: bad request: ${error.message.split('\n')[0]}\n`);
+    },
+  };
+  const adapter = config.tls
+    ? new FastifyAdapter({ ...options, https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } })
+    : new FastifyAdapter(options);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: new NestPinoLogger(log),
+    // Webhook signatures are over the exact bytes received.
+    rawBody: true,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  exposeRequestIds(fastify);
+  logRoutes(fastify, log);
+  app.get(OpenApiDocs).publish(buildOpenApiDocument(app));
   return app;
 }
 

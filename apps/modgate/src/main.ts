@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
+import { Logger } from '@nestjs/common';
 import { LocalUserService } from '#auth';
 import { ConfigError, loadConfig, type ModgateConfig } from '#config';
+import { NestPinoLogger, createLogger, writeBanner } from '#logging';
+import { serveClusterMetrics } from '#metrics';
 import { bootstrap, initialAdminBanner, listenUrl, startBanner } from './bootstrap.js';
 import { runClusterPrimary } from './cluster-primary.js';
 
@@ -16,16 +19,20 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const printBanner = () => process.stdout.write(`${startBanner(config, listenUrl(config))}\n`);
+  const log = createLogger(config.log);
+  // Loggers made before the application (cluster primary) write through pino too.
+  Logger.overrideLogger(new NestPinoLogger(log));
+  const printBanner = () => writeBanner(log, config.log, startBanner(config, listenUrl(config)));
   if (config.workers > 1 && cluster.isPrimary) {
     runClusterPrimary(config.workers, printBanner);
+    if (config.metrics.listen) await serveClusterMetrics(config.metrics.listen);
     return;
   }
-  const app = await bootstrap(config);
+  const app = await bootstrap(config, log);
   if (cluster.isPrimary) printBanner();
   // Whichever process created the bootstrap admin shows its password, once.
   const admin = initialAdminBanner(app.get(LocalUserService).takeInitialAdmin());
-  if (admin) process.stdout.write(admin);
+  if (admin) writeBanner(log, config.log, admin);
 }
 
 main().catch((err: unknown) => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ModgateConfig } from '#config';
@@ -28,7 +29,7 @@ describe('AuditHttpHook', () => {
         recorded.push(event);
       },
     } as unknown as AuditWriter;
-    app = Fastify();
+    app = Fastify({ genReqId: () => randomUUID() });
     new AuditHttpHook(config(audit), writer).register(app);
     app.addHook('onRequest', async (request) => {
       (request as { principal?: unknown }).principal = { kind: 'token', name: 'ci', user: 'alice', groups: ['dev'] };

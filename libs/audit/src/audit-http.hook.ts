@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -52,7 +51,8 @@ export class AuditHttpHook {
   async onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
     const kind = classifyRequest(request.url);
     if (!kind) return payload;
-    const requestId = randomUUID();
+    // Fastify's request id (libs/logging's requestIdOf): the same id as the request's log line.
+    const requestId = request.id;
     reply.header('x-request-id', requestId);
     try {
       await this.writer.record(this.eventOf(request, reply, payload, kind, requestId));

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
+import { recordAuditCommit, setAuditQueueDepth } from '#metrics';
 import { normalizeEvent, type AuditEventFields, type AuditEventInput } from './audit-event.js';
 import { AuditEventRepository } from './audit-event.repository.js';
 import { AuditUnavailableError } from './audit.errors.js';
@@ -36,6 +37,8 @@ export class AuditWriter implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private readonly options: AuditWriterOptions;
   private queue: Pending[] = [];
+  /** Events of the batch being committed now (for the queue depth metric). */
+  private committing = 0;
   private flushing: Promise<void> | null = null;
   private scheduled = false;
 
@@ -69,6 +72,7 @@ export class AuditWriter implements BeforeApplicationShutdown {
     }
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ event, resolve, reject });
+      setAuditQueueDepth(this.queue.length + this.committing);
       this.kick();
     });
   }
@@ -103,13 +107,20 @@ export class AuditWriter implements BeforeApplicationShutdown {
   }
 
   private async flush(batch: Pending[]): Promise<void> {
+    this.committing = batch.length;
+    const started = performance.now();
     try {
       await this.commit(batch.map((p) => p.event));
+      recordAuditCommit(batch.length, true, (performance.now() - started) / 1000);
       for (const p of batch) p.resolve();
     } catch (err) {
+      recordAuditCommit(batch.length, false, (performance.now() - started) / 1000);
       const error = err instanceof AuditUnavailableError ? err : new AuditUnavailableError(`audit log unavailable: ${(err as Error).message.split('\n')[0]}`);
       this.logger.error(`${batch.length} audit event(s) not committed: ${error.message}`);
       for (const p of batch) p.reject(error);
+    } finally {
+      this.committing = 0;
+      setAuditQueueDepth(this.queue.length);
     }
   }
 

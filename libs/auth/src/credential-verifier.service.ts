@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditWriter, type AuditPrincipal } from '#audit';
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
+import { recordAuthCacheHit, recordAuthThrottled, recordAuthVerification, type AuthMethod } from '#metrics';
 import { AuthEvents } from './auth-events.service.js';
 import { AuthError, TooManyAttemptsError, UnauthorizedError } from './auth.errors.js';
 import { looksLikeToken, parseAuthorization } from './authorization-header.js';
@@ -53,17 +54,31 @@ export class CredentialVerifier {
   /** The principal of credentials verified recently, without any I/O; undefined when they must be verified. */
   cached(header: string | string[] | undefined): Principal | undefined {
     if (typeof header !== 'string' || header === '' || header.length > 8192) return undefined;
-    return this.cache.get(this.cache.key(header));
+    const principal = this.cache.get(this.cache.key(header));
+    if (principal) recordAuthCacheHit();
+    return principal;
   }
 
   /** Verifies the credentials of an `Authorization` header: the principal, or 401/429/503. */
   async authenticate(header: string | string[] | undefined, clientIp: string): Promise<Principal> {
     const key = typeof header === 'string' && header !== '' && header.length <= 8192 ? this.cache.key(header) : undefined;
     const cached = key === undefined ? undefined : this.cache.get(key);
-    if (cached) return cached;
-    const credentials = parseAuthorization(header);
+    if (cached) {
+      recordAuthCacheHit();
+      return cached;
+    }
+    let credentials: ReturnType<typeof parseAuthorization>;
+    try {
+      credentials = parseAuthorization(header);
+    } catch (err) {
+      recordAuthVerification('none', 'failure');
+      throw err;
+    }
     if (credentials.scheme === 'bearer') return this.token(credentials.token, key!, clientIp);
-    if (credentials.password === '') throw new UnauthorizedError('empty password');
+    if (credentials.password === '') {
+      recordAuthVerification('none', 'failure');
+      throw new UnauthorizedError('empty password');
+    }
     if (looksLikeToken(credentials.password)) return this.token(credentials.password, key!, clientIp);
     return this.password(credentials.username, credentials.password, clientIp, key!);
   }
@@ -98,7 +113,7 @@ export class CredentialVerifier {
   private token(token: string, key: string, clientIp: string): Promise<Principal> {
     return this.shared(key, () =>
       this.audited({ kind: 'token', name: null, groups: [] }, clientIp, 'token', async () => {
-        const { principal, expiresAt } = await this.tokens.verify(token);
+        const { principal, expiresAt } = await counted('token', () => this.tokens.verify(token));
         if (this.events.live) this.cache.set(key, principal.user ?? principal.name, principal, { ttlMs: Math.min(TOKEN_CACHE_MS, expiresAt - Date.now()), tag: principal.tokenId });
         return principal;
       }),
@@ -122,6 +137,7 @@ export class CredentialVerifier {
       const seconds = Math.ceil(throttled.retryAfterMs / 1000);
       const who = throttled.key.startsWith('user:') ? `for ${username}` : `from ${clientIp}`;
       const error = new TooManyAttemptsError(`too many failed logins ${who}; try again in ${seconds} s`, seconds);
+      recordAuthThrottled();
       return this.recordLogin(attempted, clientIp, error, 'password').then(() => Promise.reject(error));
     }
     return this.shared(key, () => this.audited(attempted, clientIp, 'password', () => this.verifyPassword(username, password, clientIp, key)));
@@ -129,9 +145,11 @@ export class CredentialVerifier {
 
   private async verifyPassword(username: string, password: string, clientIp: string, key: string): Promise<Principal> {
     let principal = await this.users.verify(username, password);
+    let method: AuthMethod = 'local';
     if (principal === undefined) {
       if (this.ldap.enabled) {
-        const identity = await this.ldap.verify(username, password);
+        method = 'ldap';
+        const identity = await counted('ldap', () => this.ldap.verify(username, password), false);
         principal = identity && { kind: 'user', name: identity.username, groups: identity.groups, scopes: ['read', 'admin'], via: 'ldap' };
       } else {
         await this.users.burnVerification(password);
@@ -139,11 +157,29 @@ export class CredentialVerifier {
       }
     }
     if (!principal) {
+      recordAuthVerification(method, 'failure');
       this.throttle.fail(username, clientIp);
       throw new UnauthorizedError('invalid user name or password');
     }
+    recordAuthVerification(method, 'success');
     this.throttle.succeed(username);
     this.cache.set(key, principal.name, principal, { ttlMs: this.passwordTtlMs });
     return principal;
+  }
+}
+
+/**
+ * Runs one check and counts its outcome: a directory that cannot be asked is `unavailable`, any
+ * other auth error a `failure`; success is counted here only when `countSuccess` (else the caller
+ * counts the outcome, which may still be a refusal).
+ */
+async function counted<T>(method: AuthMethod, check: () => Promise<T>, countSuccess = true): Promise<T> {
+  try {
+    const value = await check();
+    if (countSuccess) recordAuthVerification(method, 'success');
+    return value;
+  } catch (err) {
+    if (err instanceof AuthError) recordAuthVerification(method, err.status === 503 ? 'unavailable' : 'failure');
+    throw err;
   }
 }

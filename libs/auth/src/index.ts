@@ -1,6 +1,7 @@
 export * from './principal.js';
 export * from './auth.errors.js';
 export * from './auth.decorators.js';
+export * from './api-docs.js';
 export * from './authorization-header.js';
 export * from './permission-checker.js';
 export * from './verification-cache.js';

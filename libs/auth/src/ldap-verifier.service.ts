@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import passport from 'passport';
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
+import { recordLdapBind } from '#metrics';
 import { AuthUnavailableError } from './auth.errors.js';
 import { LDAP_STRATEGY, LdapStrategy, readSecretRef, type LdapCredentialsRequest, type LdapIdentity } from './ldap.strategy.js';
 
@@ -23,9 +24,22 @@ export class LdapVerifier {
     return this.config.auth.ldap !== undefined;
   }
 
-  verify(username: string, password: string): Promise<LdapIdentity | null> {
+  async verify(username: string, password: string): Promise<LdapIdentity | null> {
     const ldap = this.config.auth.ldap;
-    if (!ldap) return Promise.resolve(null);
+    if (!ldap) return null;
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const identity = await this.check(ldap, username, password);
+      recordLdapBind(identity ? 'success' : 'invalid_credentials', seconds());
+      return identity;
+    } catch (err) {
+      recordLdapBind('error', seconds());
+      throw err;
+    }
+  }
+
+  private check(ldap: NonNullable<ModgateConfig['auth']['ldap']>, username: string, password: string): Promise<LdapIdentity | null> {
     return new Promise((resolve, reject) => {
       let settled = false;
       const finish = (settle: () => void) => {

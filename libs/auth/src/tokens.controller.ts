@@ -1,6 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { AuditWriter, auditPrincipal } from '#audit';
+import { ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import { ApiErrors, ApiJsonBody, ApiQueryFrom } from './api-docs.js';
+import { CreatedTokenDto, TokenInfoDto } from './auth-api.dto.js';
 import { Authenticated, CurrentPrincipal } from './auth.decorators.js';
 import { InvalidRequestError } from './auth.errors.js';
 import { parseBody } from './parse-body.js';
@@ -28,6 +31,7 @@ const listQuery = z
 /** `/api/tokens`: create (shown once), list, revoke. Users manage their own; admins any. */
 @Controller('api/tokens')
 @Authenticated()
+@ApiTags('tokens')
 export class TokensController {
   constructor(
     private readonly tokens: TokenService,
@@ -35,6 +39,10 @@ export class TokensController {
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create a token (its secret is shown once)', description: 'Users create their own; admins also service account tokens (`owner`).' })
+  @ApiJsonBody(createToken)
+  @ApiCreatedResponse({ type: CreatedTokenDto })
+  @ApiErrors(400, 403)
   async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown) {
     const { token, info } = await this.tokens.issue(principal, parseBody(createToken, body));
     await this.audit.record({
@@ -47,6 +55,10 @@ export class TokensController {
   }
 
   @Get()
+  @ApiOperation({ summary: "List tokens: the caller's, an owner's or (admins, `all=true`) every one" })
+  @ApiQueryFrom(listQuery)
+  @ApiOkResponse({ type: [TokenInfoDto] })
+  @ApiErrors(400, 403)
   list(@CurrentPrincipal() principal: Principal, @Query() query: unknown) {
     const q = parseBody(listQuery, query);
     return this.tokens.list(principal, { owner: q.owner, all: q.all === 'true', includeRevoked: q.includeRevoked === 'true' });
@@ -54,6 +66,10 @@ export class TokensController {
 
   @Delete(':id')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke a token (takes effect on every replica at once)' })
+  @ApiParam({ name: 'id', description: 'The token id (22 characters).' })
+  @ApiOkResponse({ type: TokenInfoDto })
+  @ApiErrors(400, 403, 404)
   async revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     if (!/^[A-Za-z0-9_-]{22}$/.test(id)) throw new InvalidRequestError('not a token id');
     const info = await this.tokens.revoke(principal, id);

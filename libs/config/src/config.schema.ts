@@ -43,6 +43,8 @@ export type StorageConfig =
 /** The validated configuration every part of modgate reads. */
 export interface ModgateConfig {
   listen: { host: string; port: number };
+  /** Prometheus: a second, plain-HTTP listener serving only `/metrics` without credentials (unset: none). */
+  metrics: { listen?: { host: string; port: number } };
   /** Server processes sharing the listener (node:cluster); more than one needs Postgres. */
   workers: number;
   tls?: { certFile: string; keyFile: string };
@@ -57,11 +59,16 @@ export interface ModgateConfig {
   cache: { listTtlSeconds: number; upstreamTimeoutSeconds: number };
   auth: AuthConfig;
   audit: AuditConfig;
+  /** Log level, and `json` or `pretty` lines (unset: pretty on a terminal, else JSON). */
+  log: { level: LogLevelSetting; format?: 'json' | 'pretty' };
   /** The `policies:` block as validated at start (libs/policy reloads it from `configFile`). */
   policies: PolicyDocument;
   /** The YAML file named by MODGATE_CONFIG, if any. */
   configFile?: string;
 }
+
+export const LOG_LEVEL_SETTINGS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevelSetting = (typeof LOG_LEVEL_SETTINGS)[number];
 
 export const DEFAULT_UPSTREAM = 'https://proxy.golang.org';
 export const DEFAULT_SUMDB = 'sum.golang.org';
@@ -75,6 +82,12 @@ const hostPort = z.string().transform((value, ctx) => {
   }
   return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
 });
+
+/** Whether two listeners would bind the same socket (a wildcard host binds every address). */
+function sameSocket(a: { host: string; port: number }, b: { host: string; port: number }): boolean {
+  const wildcard = (host: string) => host === '0.0.0.0' || host === '::';
+  return a.port === b.port && (a.host === b.host || wildcard(a.host) || wildcard(b.host));
+}
 
 const goproxyList = z.string().transform((value, ctx) => {
   try {
@@ -133,6 +146,7 @@ const booleanString = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).
 export const rawConfigSchema = z
   .object({
     listen: hostPort.default({ host: '127.0.0.1', port: 8080 }),
+    metricsListen: hostPort.optional(),
     tlsCert: z.string().min(1).optional(),
     tlsKey: z.string().min(1).optional(),
     dataDir: z.string().min(1).default('./data'),
@@ -164,9 +178,14 @@ export const rawConfigSchema = z
     auditFailOpen: booleanString.default(false),
     auditRetentionDays: z.coerce.number().int().min(0).max(36500).default(365),
     trustedProxies: trustedProxiesSchema.default([]),
+    logLevel: z.enum(LOG_LEVEL_SETTINGS).default('info'),
+    logFormat: z.enum(['json', 'pretty']).optional(),
   })
   .strict()
   .superRefine((raw, ctx) => {
+    if (raw.metricsListen && sameSocket(raw.metricsListen, raw.listen)) {
+      ctx.addIssue({ code: 'custom', path: ['metricsListen'], message: `must differ from the main listener (${raw.listen.host}:${raw.listen.port})` });
+    }
     if (Boolean(raw.tlsCert) !== Boolean(raw.tlsKey)) {
       ctx.addIssue({ code: 'custom', path: [raw.tlsCert ? 'tlsKey' : 'tlsCert'], message: 'set both the TLS certificate and key, or neither' });
     }
@@ -196,6 +215,7 @@ export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: stri
   const dataDir = abs(raw.dataDir);
   return {
     listen: raw.listen,
+    metrics: { listen: raw.metricsListen },
     workers: raw.workers,
     tls: raw.tlsCert && raw.tlsKey ? { certFile: abs(raw.tlsCert), keyFile: abs(raw.tlsKey) } : undefined,
     dataDir,
@@ -220,6 +240,7 @@ export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: stri
       ldap: toLdapConfig(raw.auth.ldap),
     },
     policies: raw.policies,
+    log: { level: raw.logLevel, format: raw.logFormat },
     audit: { enabled: raw.audit === 'on', failOpen: raw.auditFailOpen, retentionDays: raw.auditRetentionDays, trustedProxies: raw.trustedProxies },
   };
 }

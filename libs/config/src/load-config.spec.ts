@@ -59,6 +59,11 @@ describe('loadConfig', () => {
     expect(config.cache.listTtlSeconds).toBe(5);
   });
 
+  it('reads the metrics listener; none by default', () => {
+    expect(loadConfig({}).metrics.listen).toBeUndefined();
+    expect(loadConfig({ MODGATE_METRICS_LISTEN: '0.0.0.0:9464' }).metrics.listen).toEqual({ host: '0.0.0.0', port: 9464 });
+  });
+
   const bad: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
     ['listen without port', { MODGATE_LISTEN: 'localhost' }, /MODGATE_LISTEN: expected host:port/],
     ['port out of range', { MODGATE_LISTEN: '127.0.0.1:70000' }, /MODGATE_LISTEN/],
@@ -70,6 +75,8 @@ describe('loadConfig', () => {
     ['bad sumdb', { MODGATE_SUMDB: 'sum.golang.org ftp://x' }, /MODGATE_SUMDB/],
     ['workers without Postgres', { MODGATE_WORKERS: '2' }, /MODGATE_WORKERS: more than one worker needs DATABASE_URL/],
     ['missing yaml', { MODGATE_CONFIG: '/nonexistent/modgate.yaml' }, /MODGATE_CONFIG: cannot read/],
+    ['metrics listener without port', { MODGATE_METRICS_LISTEN: '0.0.0.0' }, /MODGATE_METRICS_LISTEN: expected host:port/],
+    ['metrics listener on the main socket', { MODGATE_LISTEN: '127.0.0.1:9000', MODGATE_METRICS_LISTEN: '0.0.0.0:9000' }, /MODGATE_METRICS_LISTEN: must differ from the main listener/],
   ];
   it.each(bad)('stops on %s, naming the setting', (_name, env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

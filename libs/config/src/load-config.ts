@@ -6,6 +6,7 @@ import { rawConfigSchema, toModgateConfig, type ModgateConfig } from './config.s
 /** Environment variable -> settings key. The YAML file uses the keys themselves. */
 export const ENV_SETTINGS: Record<string, string> = {
   MODGATE_LISTEN: 'listen',
+  MODGATE_METRICS_LISTEN: 'metricsListen',
   MODGATE_WORKERS: 'workers',
   MODGATE_TLS_CERT: 'tlsCert',
   MODGATE_TLS_KEY: 'tlsKey',
@@ -30,6 +31,8 @@ export const ENV_SETTINGS: Record<string, string> = {
   MODGATE_AUDIT_FAIL_OPEN: 'auditFailOpen',
   MODGATE_AUDIT_RETENTION_DAYS: 'auditRetentionDays',
   MODGATE_TRUSTED_PROXIES: 'trustedProxies',
+  MODGATE_LOG_LEVEL: 'logLevel',
+  MODGATE_LOG_FORMAT: 'logFormat',
 };
 
 /** A setting that stops the start, named the way the user wrote it. */

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.js';
+import { InstrumentedSqlClient } from './instrumented-sql-client.js';
 import { findMigrationsDir, migrate, readMigrations } from './migrator.js';
 import { PgliteSqlClient, PostgresSqlClient, type SqlClient } from './sql-client.js';
 
@@ -21,12 +22,12 @@ export async function openDatabase(target: DatabaseTarget, migrationsDir = findM
   let sql: SqlClient;
   let prisma: PrismaClient;
   if (target.kind === 'postgres') {
-    sql = new PostgresSqlClient(target.url);
+    sql = new InstrumentedSqlClient(new PostgresSqlClient(target.url), 'postgres');
     prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) });
   } else {
     mkdirSync(target.dir, { recursive: true });
     const db = await PGlite.create(target.dir);
-    sql = new PgliteSqlClient(db, target.dir);
+    sql = new InstrumentedSqlClient(new PgliteSqlClient(db, target.dir), 'pglite');
     prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
   }
   try {

@@ -5,3 +5,4 @@ export * from './evaluate.js';
 export * from './policy.service.js';
 export * from './module-access.service.js';
 export * from './policy.module.js';
+export * from './explain.js';

@@ -4,6 +4,8 @@ import { DATABASE, type Database } from '#db';
 import { PrivateOriginsModule } from '#vcs';
 import { ModuleAccess } from './module-access.service.js';
 import { PoliciesController } from './policies.controller.js';
+import { PolicyCheckController } from './policy-check.controller.js';
+import { PolicyCheckService } from './policy-check.service.js';
 import { PolicyRepository } from './policy.repository.js';
 import { PolicyService } from './policy.service.js';
 
@@ -11,11 +13,12 @@ import { PolicyService } from './policy.service.js';
 @Global()
 @Module({
   imports: [PrivateOriginsModule],
-  controllers: [PoliciesController],
+  controllers: [PoliciesController, PolicyCheckController],
   providers: [
     { provide: PolicyRepository, inject: [DATABASE], useFactory: (db: Database) => new PolicyRepository(db.prisma) },
     PolicyService,
     ModuleAccess,
+    PolicyCheckService,
     { provide: PERMISSION_CHECKER, useExisting: ModuleAccess },
   ],
   exports: [PolicyService, ModuleAccess, PERMISSION_CHECKER],

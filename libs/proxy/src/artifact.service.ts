@@ -7,6 +7,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
 import { ArtifactRepository, DATABASE, type ArtifactRecord, type Database } from '#db';
 import { checkModuleZip, escapePath, escapeVersion, hashGoMod } from '#gomod';
+import { recordCacheLookup, recordFlightWait } from '#metrics';
 import { BLOB_STORE, BlobNotFoundError, type BlobStore } from '#storage';
 import type { ModuleSource } from '#upstream';
 import { UnavailableError, UpstreamError } from './errors.js';
@@ -58,8 +59,10 @@ export class ArtifactService {
     let cacheHit = true;
     if (!record) {
       cacheHit = false;
+      if (this.flights.has(key)) recordFlightWait(kind);
       record = await this.flights.do(key, () => this.fetchOnce(modulePath, version, kind, key));
     }
+    recordCacheLookup(kind, cacheHit);
     this.records.set(key, record);
     return { record, body: await this.readBlob(key, record), cacheHit };
   }
@@ -68,6 +71,7 @@ export class ArtifactService {
   async ensure(modulePath: string, version: string, kind: ArtifactKind): Promise<boolean> {
     const key = artifactKey(modulePath, version, kind);
     if (this.records.get(key) ?? (await this.findRecord(modulePath, version, kind))) return false;
+    if (this.flights.has(key)) recordFlightWait(kind);
     this.records.set(key, await this.flights.do(key, () => this.fetchOnce(modulePath, version, kind, key)));
     return true;
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
 import { ArtifactRepository, VersionIndexRepository, type VersionIndex } from '#db';
 import { isCanonicalVersion, isPseudoVersion, sortVersions } from '#gomod';
+import { recordFlightWait } from '#metrics';
 import type { VersionInfo } from '#upstream';
 import { NotFoundError, UnavailableError, UpstreamError } from './errors.js';
 import { ModuleSourceRouter } from './module-source.router.js';
@@ -36,6 +37,7 @@ export class ModuleIndexService {
   }
 
   list(modulePath: string): Promise<IndexAnswer<string[]>> {
+    if (this.listFlights.has(modulePath)) recordFlightWait('list');
     return this.listFlights.do(modulePath, async () => {
       const known = await this.known(modulePath);
       if (known?.versions && this.fresh(known.listFetchedAt)) return { value: known.versions, stale: false };
@@ -57,6 +59,7 @@ export class ModuleIndexService {
   }
 
   latest(modulePath: string): Promise<IndexAnswer<VersionInfo>> {
+    if (this.latestFlights.has(modulePath)) recordFlightWait('latest');
     return this.latestFlights.do(modulePath, async () => {
       const known = await this.known(modulePath);
       if (known?.latest && this.fresh(known.latestFetchedAt)) return { value: toInfo(known.latest), stale: false };

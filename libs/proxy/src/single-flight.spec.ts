@@ -24,6 +24,16 @@ describe('SingleFlight', () => {
     await expect(flight.do('k', async () => 7)).resolves.toBe(7);
   });
 
+  it('tells whether a key is in flight (a caller would wait) until it settles', async () => {
+    const flight = new SingleFlight<number>();
+    let finish!: (n: number) => void;
+    const running = flight.do('k', () => new Promise<number>((resolve) => (finish = resolve)));
+    expect([flight.has('k'), flight.has('other')]).toEqual([true, false]);
+    finish(1);
+    await running;
+    expect(flight.has('k')).toBe(false);
+  });
+
   it('keeps different keys apart', async () => {
     const flight = new SingleFlight<string>();
     expect(await Promise.all([flight.do('a', async () => 'A'), flight.do('b', async () => 'B')])).toEqual(['A', 'B']);

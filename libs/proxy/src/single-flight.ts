@@ -10,6 +10,11 @@ export class SingleFlight<T> {
     return promise;
   }
 
+  /** Whether a call with `key` is running now (a `do` with it would wait for that one). */
+  has(key: string): boolean {
+    return this.inFlight.has(key);
+  }
+
   get size(): number {
     return this.inFlight.size;
   }

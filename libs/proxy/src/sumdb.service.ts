@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { MODGATE_CONFIG, type ModgateConfig, type SumdbTarget } from '#config';
 import { checkPath, unescapePath, unescapeVersion } from '#gomod';
 import { BLOB_STORE, BlobNotFoundError, type BlobStore } from '#storage';
-import { UpstreamChain } from '#upstream';
+import { recordCacheLookup } from '#metrics';
+import { UpstreamChain, timedUpstreamRequest } from '#upstream';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { ModuleSourceRouter } from './module-source.router.js';
 import { fromSource } from './source-errors.js';
@@ -60,17 +61,19 @@ export class SumdbService {
       const { stream } = await this.store.get(key);
       const chunks: Buffer[] = [];
       for await (const chunk of stream) chunks.push(chunk as Buffer);
+      recordCacheLookup('sumdb_tile', true);
       return { body: Buffer.concat(chunks), cacheHit: true };
     } catch (err) {
       if (!(err instanceof BlobNotFoundError)) throw err;
     }
+    recordCacheLookup('sumdb_tile', false);
     const body = await this.fetch(chain, name, path);
     await this.store.put(key, body);
     return { body, cacheHit: false };
   }
 
   private fetch(chain: UpstreamChain, name: string, path: string): Promise<Buffer> {
-    return fromSource(`sumdb ${name} ${path}`, async () => (await chain.fetch(path)).bytes(MAX_SUMDB_BYTES));
+    return fromSource(`sumdb ${name} ${path}`, () => timedUpstreamRequest('sumdb', async () => (await chain.fetch(path)).bytes(MAX_SUMDB_BYTES)));
   }
 }
 

@@ -2,6 +2,7 @@ import { Global, Logger, Module } from '@nestjs/common';
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
 import type { BlobStore } from './blob-store.js';
 import { createBlobStore } from './create-blob-store.js';
+import { InstrumentedBlobStore } from './instrumented-blob-store.js';
 
 /** Injection token of the configured BlobStore. */
 export const BLOB_STORE = Symbol('BLOB_STORE');
@@ -15,7 +16,7 @@ export const BLOB_STORE = Symbol('BLOB_STORE');
       useFactory: (config: ModgateConfig): BlobStore => {
         const store = createBlobStore(config.storage);
         new Logger('Storage').log(store.description);
-        return store;
+        return new InstrumentedBlobStore(store, config.storage.driver);
       },
     },
   ],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AuditWriter } from '#audit';
 import { DATABASE, type Database } from '#db';
+import { recordSyncJob } from '#metrics';
 import { RepoSyncService } from './repo-sync.service.js';
 import { SyncJobRepository, type SyncJob } from './sync-job.repository.js';
 
@@ -67,10 +68,12 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
       const result = await this.db.sql.withLock(`sync:${job.codeRoot}`, () => this.repoSync.sync(job.codeRoot, job.reason));
       await this.jobs.markSynced(job.codeRoot);
       await this.jobs.complete(job.id);
+      recordSyncJob(true, (Date.now() - started) / 1000);
       const prebuilt = result.modules.flatMap((m) => m.prebuilt.map((v) => `${m.modulePath}@${v}`));
       await this.recordRun(job, started, 200, null, { changed: result.changed, modules: result.modules.length, prebuilt: prebuilt.slice(0, 64) });
     } catch (err) {
       const message = (err as Error).message.split('\n')[0] ?? String(err);
+      recordSyncJob(false, (Date.now() - started) / 1000);
       const state = await this.jobs.fail(job, message, MAX_ATTEMPTS).catch(() => 'unknown');
       this.logger.warn(`sync of ${job.codeRoot} (${job.reason}) failed, attempt ${job.attempts}, now ${state}: ${message}`);
       await this.recordRun(job, started, 500, message, { state });

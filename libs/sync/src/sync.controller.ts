@@ -1,14 +1,17 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CurrentPrincipal, type Principal } from '#auth';
+import { ApiErrors, ApiJsonBody, CurrentPrincipal, type Principal } from '#auth';
 import { ModuleAccess } from '#policy';
 import { InvalidInputError, NotFoundError } from '#proxy';
+import { SYNC_JOB_SCHEMA, SYNC_REQUESTED_SCHEMA } from './sync-api.dto.js';
 import { SyncRequestService } from './sync-request.service.js';
 
 const syncBody = z.object({ target: z.string().min(1).max(1024) }).strict();
 
 /** Manual sync for admins: `POST /api/sync {"target": "<module or repository>"}`, then poll the job. */
 @Controller('api/sync')
+@ApiTags('sync')
 export class SyncController {
   constructor(
     private readonly requests: SyncRequestService,
@@ -16,6 +19,10 @@ export class SyncController {
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Fetch a private repository now and refresh its versions', description: 'Needs the sync permission for the target (admins have it).' })
+  @ApiJsonBody(syncBody)
+  @ApiCreatedResponse({ schema: SYNC_REQUESTED_SCHEMA })
+  @ApiErrors(400, 403, 404)
   async request(@Body() body: unknown, @CurrentPrincipal() principal: Principal) {
     const parsed = syncBody.safeParse(body);
     if (!parsed.success) throw new InvalidInputError('expected {"target": "<module path or repository root>"}');
@@ -24,6 +31,10 @@ export class SyncController {
   }
 
   @Get('jobs/:id')
+  @ApiOperation({ summary: 'State of a sync job' })
+  @ApiParam({ name: 'id', description: 'Job id from POST /api/sync.' })
+  @ApiOkResponse({ schema: SYNC_JOB_SCHEMA })
+  @ApiErrors(400, 404)
   async job(@Param('id') id: string) {
     if (!/^\d{1,18}$/.test(id)) throw new InvalidInputError('job id must be a number');
     const job = await this.requests.job(id);

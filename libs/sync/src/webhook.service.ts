@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RequestAuditNote } from '#audit';
 import { MODGATE_CONFIG, type ModgateConfig, type SecretRef } from '#config';
+import { recordWebhookDelivery, type WebhookResult } from '#metrics';
 import { InvalidInputError } from '#proxy';
 import { OriginMatcher, PrivateGitSource } from '#vcs';
 import { SyncJobRepository } from './sync-job.repository.js';
@@ -14,6 +15,8 @@ import { verifyWebhook } from './webhook-signature.js';
 export interface WebhookAnswer {
   status: number;
   message: string;
+  /** What the delivery came to (modgate_webhook_deliveries_total). */
+  result: WebhookResult;
 }
 
 export const WEBHOOK_PROVIDERS = ['github', 'gitlab', 'gitea'] as const;
@@ -38,6 +41,17 @@ export class WebhookService {
 
   /** `note`: the request's audit note, given the delivery's id, event and repository. */
   async receive(provider: string, headers: Record<string, string | undefined>, rawBody: Buffer | undefined, body: unknown, note?: RequestAuditNote): Promise<WebhookAnswer> {
+    try {
+      const answer = await this.handle(provider, headers, rawBody, body, note);
+      recordWebhookDelivery(provider, answer.result);
+      return answer;
+    } catch (err) {
+      if (err instanceof InvalidInputError) recordWebhookDelivery(provider, 'invalid');
+      throw err;
+    }
+  }
+
+  private async handle(provider: string, headers: Record<string, string | undefined>, rawBody: Buffer | undefined, body: unknown, note?: RequestAuditNote): Promise<WebhookAnswer> {
     if (!(WEBHOOK_PROVIDERS as readonly string[]).includes(provider)) throw new InvalidInputError(`unknown webhook provider ${JSON.stringify(provider.slice(0, 40))}`);
     if (!rawBody) throw new InvalidInputError('webhook bodies must be JSON (set the content type to application/json)');
     let event: WebhookEvent;
@@ -50,14 +64,14 @@ export class WebhookService {
     if (note) note.detail = { provider: event.provider, event: event.event, delivery: event.deliveryId, repository: event.repoCandidates[0] ?? null };
     const claimed = event.repoCandidates.map((candidate) => ({ candidate, origin: this.matcher.claims(candidate) })).find((c) => c.origin);
     const secretRef = claimed?.origin?.webhookSecret ?? this.config.sync.webhookSecret;
-    if (!secretRef) return { status: 403, message: 'webhooks are not enabled: configure webhookSecret (globally or on the origin)' };
+    if (!secretRef) return { status: 403, message: 'webhooks are not enabled: configure webhookSecret (globally or on the origin)', result: 'disabled' };
     const secret = await readSecret(secretRef);
     if (!secret || !verifyWebhook(event.provider, headers, rawBody, secret)) {
       this.logger.warn(`rejected ${event.provider} delivery ${event.deliveryId}: bad signature`);
-      return { status: 401, message: 'webhook signature does not match' };
+      return { status: 401, message: 'webhook signature does not match', result: 'bad_signature' };
     }
-    if (event.action === 'ping') return { status: 200, message: 'pong' };
-    if (event.action === 'ignored') return { status: 202, message: `event ${event.event} ignored` };
+    if (event.action === 'ping') return { status: 200, message: 'pong', result: 'ping' };
+    if (event.action === 'ignored') return { status: 202, message: `event ${event.event} ignored`, result: 'ignored' };
     let codeRoot: string | null = null;
     if (claimed) codeRoot = await this.git.codeRootOf(claimed.candidate).catch(() => null);
     if (codeRoot !== claimed?.candidate) codeRoot = null;
@@ -69,10 +83,10 @@ export class WebhookService {
       codeRoot,
       bodySha256: createHash('sha256').update(rawBody).digest('hex'),
     });
-    if (!fresh) return { status: 200, message: `delivery ${event.deliveryId} already received` };
-    if (!codeRoot) return { status: 202, message: `no private origin serves ${event.repoCandidates[0] ?? 'this repository'}; ignored` };
+    if (!fresh) return { status: 200, message: `delivery ${event.deliveryId} already received`, result: 'duplicate' };
+    if (!codeRoot) return { status: 202, message: `no private origin serves ${event.repoCandidates[0] ?? 'this repository'}; ignored`, result: 'no_origin' };
     this.worker.poke();
-    return { status: 202, message: `sync of ${codeRoot} queued` };
+    return { status: 202, message: `sync of ${codeRoot} queued`, result: 'queued' };
   }
 }
 

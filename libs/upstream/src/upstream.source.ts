@@ -1,6 +1,7 @@
 import { escapePath, escapeVersion } from '#gomod';
+import { timeUpstream, type UpstreamRequest } from '#metrics';
 import type { UpstreamChain } from './upstream-chain.js';
-import { UpstreamFailedError } from './upstream.errors.js';
+import { UpstreamFailedError, UpstreamNotFoundError } from './upstream.errors.js';
 import type { ModuleSource, VersionInfo } from './module-source.js';
 
 /** Limits of the go command (GOMOD-SPEC section 8): zip 500 MiB, go.mod 16 MiB. */
@@ -15,32 +16,51 @@ export class UpstreamSource implements ModuleSource {
 
   constructor(private readonly chain: UpstreamChain) {}
 
-  async list(modulePath: string): Promise<string[]> {
-    const response = await this.chain.fetch(`${escapePath(modulePath)}/@v/list`);
-    return (await response.bytes(MAX_LIST_BYTES)).toString('utf8').split('\n');
+  list(modulePath: string): Promise<string[]> {
+    return timedUpstreamRequest('list', async () => {
+      const response = await this.chain.fetch(`${escapePath(modulePath)}/@v/list`);
+      return (await response.bytes(MAX_LIST_BYTES)).toString('utf8').split('\n');
+    });
   }
 
-  async latest(modulePath: string) {
-    const response = await this.chain.fetch(`${escapePath(modulePath)}/@latest`);
-    const raw = await response.bytes(MAX_INFO_BYTES);
-    return { raw, info: parseInfo(raw, response.url) };
+  latest(modulePath: string) {
+    return timedUpstreamRequest('latest', async () => {
+      const response = await this.chain.fetch(`${escapePath(modulePath)}/@latest`);
+      const raw = await response.bytes(MAX_INFO_BYTES);
+      return { raw, info: parseInfo(raw, response.url) };
+    });
   }
 
-  async info(modulePath: string, query: string) {
-    const response = await this.chain.fetch(`${escapePath(modulePath)}/@v/${escapeVersion(query)}.info`);
-    const raw = await response.bytes(MAX_INFO_BYTES);
-    return { raw, info: parseInfo(raw, response.url) };
+  info(modulePath: string, query: string) {
+    return timedUpstreamRequest('info', async () => {
+      const response = await this.chain.fetch(`${escapePath(modulePath)}/@v/${escapeVersion(query)}.info`);
+      const raw = await response.bytes(MAX_INFO_BYTES);
+      return { raw, info: parseInfo(raw, response.url) };
+    });
   }
 
-  async mod(modulePath: string, version: string) {
-    const response = await this.chain.fetch(`${escapePath(modulePath)}/@v/${escapeVersion(version)}.mod`);
-    return { raw: await response.bytes(MAX_MOD_BYTES) };
+  mod(modulePath: string, version: string) {
+    return timedUpstreamRequest('mod', async () => {
+      const response = await this.chain.fetch(`${escapePath(modulePath)}/@v/${escapeVersion(version)}.mod`);
+      return { raw: await response.bytes(MAX_MOD_BYTES) };
+    });
   }
 
-  async zipToFile(modulePath: string, version: string, file: string) {
-    const response = await this.chain.fetch(`${escapePath(modulePath)}/@v/${escapeVersion(version)}.zip`);
-    return { size: await response.toFile(file, MAX_ZIP_BYTES) };
+  zipToFile(modulePath: string, version: string, file: string) {
+    return timedUpstreamRequest('zip', async () => {
+      const response = await this.chain.fetch(`${escapePath(modulePath)}/@v/${escapeVersion(version)}.zip`);
+      return { size: await response.toFile(file, MAX_ZIP_BYTES) };
+    });
   }
+}
+
+/** One upstream request, counted and timed (modgate_upstream_requests_total and _duration_seconds). */
+export function timedUpstreamRequest<T>(request: UpstreamRequest, fetch: () => Promise<T>): Promise<T> {
+  return timeUpstream(request, upstreamResult, fetch);
+}
+
+function upstreamResult(err: unknown): 'not_found' | 'error' {
+  return err instanceof UpstreamNotFoundError ? 'not_found' : 'error';
 }
 
 function parseInfo(raw: Buffer, url: string): VersionInfo {

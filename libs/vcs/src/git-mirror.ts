@@ -3,6 +3,7 @@ import { access, appendFile, mkdir, readFile, rename, rm } from 'node:fs/promise
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GoModError, type ArchiveEntry, type CommitInfo, type RepoReader, type RepoRefs } from '#gomod';
+import { timeGitRemote } from '#metrics';
 import { ARCHIVE_ATTRIBUTES_LINE, ARCHIVE_CONFIG, archiveEntries } from './git-archive.js';
 import { FOR_EACH_REF_FORMAT, parseForEachRef, parseLsTree, parseSymrefHead, type GitTreeEntry } from './git-parse.js';
 import type { GitProcessPool, GitRunOptions, GitRunResult } from './git-process-pool.js';
@@ -103,25 +104,30 @@ export class GitMirror implements RepoReader {
     return this.lock.use(async () => {
       this.fetches++;
       const fresh = !(await this.exists());
-      if (fresh) this.forget();
-      const before = fresh ? EMPTY_FINGERPRINT : (this.snapshot ?? (await this.loadRefs())).fingerprint;
-      // Until its first fetch succeeds, the mirror lives in `<dir>.partial`: `dir` exists only
-      // complete, and a failed first fetch is continued by the next one.
-      const gitDir = fresh ? await this.partialMirror() : this.dir;
-      const network = { ...(await this.networkOptions()), gitDir };
-      const remoteHead = await this.git(['ls-remote', '--symref', 'origin', 'HEAD'], network);
-      await this.git(['fetch', '--quiet', '--prune', '--prune-tags', '--no-write-fetch-head', 'origin'], network);
-      const head = parseSymrefHead(remoteHead.stdout.toString('utf8'));
-      const target = head?.startsWith('refs/heads/') ? head : NO_HEAD;
-      if (fresh || target !== (await this.headTarget())) await this.git(['symbolic-ref', 'HEAD', target], { gitDir });
-      if (fresh) {
-        await rm(this.dir, { recursive: true, force: true });
-        await rename(gitDir, this.dir);
-      }
-      this.commits = undefined;
-      this.snapshot = await this.loadRefs();
-      return { changed: this.snapshot.fingerprint !== before };
+      return timeGitRemote(fresh ? 'clone' : 'fetch', () => this.fetchLocked(fresh));
     });
+  }
+
+  /** `fetch` under the mirror's lock; `fresh`: the mirror is not on disk yet (a clone). */
+  private async fetchLocked(fresh: boolean): Promise<{ changed: boolean }> {
+    if (fresh) this.forget();
+    const before = fresh ? EMPTY_FINGERPRINT : (this.snapshot ?? (await this.loadRefs())).fingerprint;
+    // Until its first fetch succeeds, the mirror lives in `<dir>.partial`: `dir` exists only
+    // complete, and a failed first fetch is continued by the next one.
+    const gitDir = fresh ? await this.partialMirror() : this.dir;
+    const network = { ...(await this.networkOptions()), gitDir };
+    const remoteHead = await this.git(['ls-remote', '--symref', 'origin', 'HEAD'], network);
+    await this.git(['fetch', '--quiet', '--prune', '--prune-tags', '--no-write-fetch-head', 'origin'], network);
+    const head = parseSymrefHead(remoteHead.stdout.toString('utf8'));
+    const target = head?.startsWith('refs/heads/') ? head : NO_HEAD;
+    if (fresh || target !== (await this.headTarget())) await this.git(['symbolic-ref', 'HEAD', target], { gitDir });
+    if (fresh) {
+      await rm(this.dir, { recursive: true, force: true });
+      await rename(gitDir, this.dir);
+    }
+    this.commits = undefined;
+    this.snapshot = await this.loadRefs();
+    return { changed: this.snapshot.fingerprint !== before };
   }
 
   /**
@@ -132,7 +138,7 @@ export class GitMirror implements RepoReader {
     return this.lock.use(async () => {
       await this.assertFetched();
       const network = { ...(await this.networkOptions()), gitDir: this.dir };
-      const remote = (await this.git(['ls-remote', 'origin', 'refs/heads/*', 'refs/tags/*'], network)).stdout.toString('utf8');
+      const remote = (await timeGitRemote('ls_remote', () => this.git(['ls-remote', 'origin', 'refs/heads/*', 'refs/tags/*'], network))).stdout.toString('utf8');
       const local = (await this.git(['for-each-ref', '--format=%(objectname)\t%(refname)', 'refs/heads/', 'refs/tags/'], { gitDir: this.dir })).stdout.toString('utf8');
       const lines = (text: string) => text.split('\n').filter((line) => line && !line.endsWith('^{}')).sort().join('\n');
       return lines(remote) !== lines(local);

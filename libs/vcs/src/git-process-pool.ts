@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Readable } from 'node:stream';
+import { gitCommandStarted, type GitCommandResult } from '#metrics';
 import { GitCommandError } from './git-command-error.js';
 import { Semaphore } from './semaphore.js';
 
@@ -76,9 +77,16 @@ export class GitProcessPool {
 
   /** Runs `git <args>` to completion, buffering stdout; rejects with {@link GitCommandError}. */
   async run(args: readonly string[], opts: GitRunOptions): Promise<GitRunResult> {
+    const metric = gitCommandStarted(gitSubcommand(args));
     const release = await this.slots.acquire();
+    metric.slotAcquired();
     try {
-      return await this.runChild(args, opts);
+      const result = await this.runChild(args, opts);
+      metric.exited('ok');
+      return result;
+    } catch (error) {
+      metric.exited(error instanceof GitCommandError && error.timedOut ? 'timeout' : 'error');
+      throw error;
     } finally {
       release();
     }
@@ -90,10 +98,16 @@ export class GitProcessPool {
    * until the process has exited, and the stream emits 'close' only after that.
    */
   async spawnStream(args: readonly string[], opts: GitRunOptions): Promise<Readable> {
+    const metric = gitCommandStarted(gitSubcommand(args));
     const release = await this.slots.acquire();
+    metric.slotAcquired();
     try {
-      return new GitStdout(this.spawnChild(args, opts, 'ignore'), args, opts, release);
+      return new GitStdout(this.spawnChild(args, opts, 'ignore'), args, opts, (result) => {
+        metric.exited(result);
+        release();
+      });
     } catch (error) {
+      metric.exited('error');
       release();
       throw error;
     }
@@ -189,7 +203,8 @@ class GitStdout extends Readable {
     private readonly child: ChildProcess,
     args: readonly string[],
     opts: GitRunOptions,
-    release: () => void,
+    /** Called once git has exited: frees the pool slot. */
+    release: (result: GitCommandResult) => void,
   ) {
     super();
     const out = child.stdout;
@@ -209,7 +224,7 @@ class GitStdout extends Readable {
     child.on('close', (code) => {
       this.exited = true;
       clearTimeout(this.timer);
-      release();
+      release(this.timedOut ? 'timeout' : this.pendingDestroy || this.destroyed ? 'killed' : spawnError || code !== 0 ? 'error' : 'ok');
       if (this.pendingDestroy) return this.pendingDestroy();
       if (this.destroyed) return;
       const subcommand = gitSubcommand(args);

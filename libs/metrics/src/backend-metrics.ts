@@ -1,0 +1,33 @@
+import { Histogram } from 'prom-client';
+import { metricsRegistry } from './metrics-registry.js';
+
+export type BlobOperation = 'put' | 'get' | 'stat' | 'delete' | 'ping';
+/** not_found is the contract's BlobNotFoundError: an answer, not a failure. */
+export type BlobResult = 'ok' | 'not_found' | 'error';
+export type SqlOperation = 'query' | 'transaction' | 'migration';
+
+const blobDuration = new Histogram({
+  name: 'modgate_blob_store_operation_duration_seconds',
+  help: 'Blob store operations by driver (fs, s3), operation and result; a get is timed until the blob is open, a put until it is verified.',
+  labelNames: ['driver', 'operation', 'result'] as const,
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  registers: [metricsRegistry],
+});
+
+/** Observes one blob store operation. */
+export function recordBlobOperation(driver: string, operation: BlobOperation, result: BlobResult, seconds: number): void {
+  blobDuration.observe({ driver, operation, result }, seconds);
+}
+
+const sqlDuration = new Histogram({
+  name: 'modgate_db_query_duration_seconds',
+  help: 'Statements and transactions of the SQL client (audit log, locks, indexes; not Prisma), by database (postgres, pglite), operation and result (ok, error).',
+  labelNames: ['database', 'operation', 'result'] as const,
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [metricsRegistry],
+});
+
+/** Observes one SQL statement or transaction. */
+export function recordSqlOperation(database: 'postgres' | 'pglite', operation: SqlOperation, ok: boolean, seconds: number): void {
+  sqlDuration.observe({ database, operation, result: ok ? 'ok' : 'error' }, seconds);
+}
