@@ -260,6 +260,8 @@ describe('metrics end to end (go client, /metrics, the metrics listener)', () =>
       expect(valueOf(samples, 'modgate_audit_commit_duration_seconds_count', { result: 'ok' })).toBeGreaterThan(0);
       expect(valueOf(samples, 'modgate_audit_queue_depth')).toBe(0);
       expect(valueOf(samples, 'modgate_db_query_duration_seconds_count', { database: 'postgres', operation: 'query', result: 'ok' })).toBeGreaterThan(0);
+      // Artifacts, version lists, users and policies are read and written through Prisma.
+      expect(valueOf(samples, 'modgate_db_query_duration_seconds_count', { database: 'postgres', operation: 'orm', result: 'ok' })).toBeGreaterThan(0);
     });
   });
 

@@ -138,6 +138,8 @@ describe('two replicas on one Postgres and one S3 bucket', () => {
       const m = fixture.modules.find((x) => x.path === 'github.com/fixture/alpha' && x.version === 'v1.0.0')!;
       const responses = await Promise.all(Array.from({ length: 20 }, () => rawGet(pooled.url, `/${m.escapedPath}/@v/${m.version}.mod`, { ca, headers: ADMIN_AUTH })));
       expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+      // The primary prints the banner once every worker listens: possibly after the first answered.
+      await pooled.waitForOutput(/modgate is serving on/);
       expect(pooled.stdout().match(/modgate is serving on/g)).toHaveLength(1);
     } finally {
       expect(await pooled.stop()).toBe(0);

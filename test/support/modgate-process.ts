@@ -31,6 +31,8 @@ export interface ModgateProcess {
   pid: number;
   /** Everything the process wrote so far, stdout and stderr interleaved. */
   stdout(): string;
+  /** Resolves once the output matches `pattern` (polled every 50 ms); rejects with the output after `timeoutMs` (default 20 s). */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** Sends `signal` (default SIGTERM), waits for the exit (SIGKILL after 10 s); resolves with the exit code, null if ended by a signal. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   /** SIGKILL, as in a crash; resolves once the process is gone. */
@@ -96,6 +98,13 @@ export async function startModgate(opts: StartModgateOptions): Promise<ModgatePr
     url,
     pid: child.pid ?? -1,
     stdout: () => output,
+    waitForOutput: async (pattern: RegExp, timeoutMs = 20_000) => {
+      const until = Date.now() + timeoutMs;
+      while (!pattern.test(output)) {
+        if (Date.now() > until) throw new Error(`output did not match ${pattern} within ${timeoutMs} ms\n--- output\n${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     stop: (signal: NodeJS.Signals = 'SIGTERM') => waitExit(signal),
     kill9: async () => {
       await waitExit('SIGKILL');

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.js';
+import { instrumentPrisma } from './instrumented-prisma.js';
 import { InstrumentedSqlClient } from './instrumented-sql-client.js';
 import { findMigrationsDir, migrate, readMigrations } from './migrator.js';
 import { PgliteSqlClient, PostgresSqlClient, type SqlClient } from './sql-client.js';
@@ -23,12 +24,12 @@ export async function openDatabase(target: DatabaseTarget, migrationsDir = findM
   let prisma: PrismaClient;
   if (target.kind === 'postgres') {
     sql = new InstrumentedSqlClient(new PostgresSqlClient(target.url), 'postgres');
-    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) });
+    prisma = instrumentPrisma(new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) }), 'postgres');
   } else {
     mkdirSync(target.dir, { recursive: true });
     const db = await PGlite.create(target.dir);
     sql = new InstrumentedSqlClient(new PgliteSqlClient(db, target.dir), 'pglite');
-    prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+    prisma = instrumentPrisma(new PrismaClient({ adapter: new PrismaPGlite(db) }), 'pglite');
   }
   try {
     const applied = await migrate(sql, readMigrations(migrationsDir));

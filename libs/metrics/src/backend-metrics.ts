@@ -4,7 +4,8 @@ import { metricsRegistry } from './metrics-registry.js';
 export type BlobOperation = 'put' | 'get' | 'stat' | 'delete' | 'ping';
 /** not_found is the contract's BlobNotFoundError: an answer, not a failure. */
 export type BlobResult = 'ok' | 'not_found' | 'error';
-export type SqlOperation = 'query' | 'transaction' | 'migration';
+/** orm: one Prisma operation (users, tokens, policies, artifacts, version lists). */
+export type SqlOperation = 'query' | 'transaction' | 'migration' | 'orm';
 
 const blobDuration = new Histogram({
   name: 'modgate_blob_store_operation_duration_seconds',
@@ -21,7 +22,7 @@ export function recordBlobOperation(driver: string, operation: BlobOperation, re
 
 const sqlDuration = new Histogram({
   name: 'modgate_db_query_duration_seconds',
-  help: 'Statements and transactions of the SQL client (audit log, locks, indexes; not Prisma), by database (postgres, pglite), operation and result (ok, error).',
+  help: 'Database latency by database (postgres, pglite), operation (query, transaction, migration: the SQL client of the audit log and locks; orm: a Prisma operation) and result (ok, error).',
   labelNames: ['database', 'operation', 'result'] as const,
   buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   registers: [metricsRegistry],

@@ -1,0 +1,26 @@
+import { recordSqlOperation } from '#metrics';
+import type { PrismaClient } from './generated/client.js';
+
+/**
+ * The same client with every Prisma operation (model queries and raw queries) timed into
+ * modgate_db_query_duration_seconds as operation `orm`.
+ */
+export function instrumentPrisma(client: PrismaClient, database: 'postgres' | 'pglite'): PrismaClient {
+  const extended = client.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        const started = performance.now();
+        let ok = false;
+        try {
+          const result = await query(args);
+          ok = true;
+          return result;
+        } finally {
+          recordSqlOperation(database, 'orm', ok, (performance.now() - started) / 1000);
+        }
+      },
+    },
+  });
+  // An extended client keeps the PrismaClient API; its type only adds the (empty) extension.
+  return extended as unknown as PrismaClient;
+}
