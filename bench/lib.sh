@@ -188,3 +188,13 @@ bench_busy_pct() {
     if (other < 0) other = 0
     printf "%.0f\n", (total > 0 ? 100 * other / total : 0) }'
 }
+
+# bench_report_log_problems LOG: prints the first 20 warning/error lines of a modgate log (JSON
+# lines, since its stdout is a file) and node's process warnings, if there are any.
+bench_report_log_problems() {
+  local pattern='"level":"(warn|error|fatal)"|^\(node:[0-9]+\) '
+  if grep -qE "$pattern" "$1"; then
+    echo "  modgate logged warnings/errors ($(grep -cE "$pattern" "$1") lines; the first 20):"
+    grep -E "$pattern" "$1" | head -n 20 | sed 's/^/    /'
+  fi
+}

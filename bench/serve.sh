@@ -101,6 +101,7 @@ env -i PATH="$PATH" HOME="$BENCH_TMP/home" LANG=C TZ=UTC NO_COLOR=1 \
   MODGATE_UPSTREAM="http://127.0.0.1:$UP_PORT" \
   MODGATE_SUMDB=off \
   MODGATE_AUTH=off \
+  MODGATE_LOG_LEVEL="${BENCH_LOG_LEVEL:-info}" \
   node "$MAIN" >"$BENCH_TMP/modgate.log" 2>&1 &
 MODGATE_PID=$!
 bench_log "waiting for modgate (pid $MODGATE_PID) on $MODGATE/healthz"
@@ -203,10 +204,7 @@ if [ "$total_errs" -ne 0 ]; then
   echo "  (errors: see 'Socket errors' / 'Non-2xx' in the wrk outputs below)"
   grep -H -E 'Socket errors|Non-2xx' "$BENCH_TMP"/wrk-*.txt | sed "s|$BENCH_TMP/||" || true
 fi
-if grep -qiE '\b(error|warn)' "$BENCH_TMP/modgate.log"; then
-  echo "  modgate logged warnings/errors; last 20 lines of its log:"
-  tail -n 20 "$BENCH_TMP/modgate.log" | sed 's/^/    /'
-fi
+bench_report_log_problems "$BENCH_TMP/modgate.log"
 printf '  CPU used by other processes (not modgate or nginx), before / after the measurements: %s%% / %s%%' "$BUSY_BEFORE" "$BUSY_AFTER"
 if [ "$BUSY_BEFORE" -gt 15 ] || [ "$BUSY_AFTER" -gt 15 ]; then
   printf '  (other processes were competing: numbers are noisy)\n'

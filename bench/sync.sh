@@ -292,7 +292,4 @@ if [ "$BUSY_BEFORE" -gt 15 ] || [ "$BUSY_AFTER" -gt 15 ]; then
 else
   printf '\n'
 fi
-if grep -qiE '\b(error|warn)' "$LOG"; then
-  echo "  modgate logged warnings/errors; last 20 lines of its log:"
-  tail -n 20 "$LOG" | sed 's/^/    /'
-fi
+bench_report_log_problems "$LOG"
