@@ -8,6 +8,12 @@ describe('parseFlags', () => {
     expect(positional).toEqual(['x@v1']);
   });
 
+  it('reads everything after -- as positional', () => {
+    const { flags, positional } = parseFlags(['--json', '--', '-N1X3ttDKHk6GPUo2y4Czg', '--json'], [], ['json']);
+    expect(Object.fromEntries(flags)).toEqual({ json: 'true' });
+    expect(positional).toEqual(['-N1X3ttDKHk6GPUo2y4Czg', '--json']);
+  });
+
   it.each([
     ['an unknown flag', ['--colour', 'red'], /unknown flag --colour/],
     ['a missing value', ['--module'], /--module needs a value/],

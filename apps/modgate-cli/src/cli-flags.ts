@@ -1,6 +1,6 @@
 import { CliError, UsageError } from './api-client.js';
 
-/** Parsed `--name value` / `--name=value` flags (a flag in `booleans` takes no value) and the rest. */
+/** Parsed `--name value` / `--name=value` flags (a flag in `booleans` takes no value) and the rest (all of it after `--`). */
 export interface ParsedFlags {
   flags: Map<string, string>;
   positional: string[];
@@ -15,6 +15,11 @@ export function parseFlags(args: string[], allowed: readonly string[], booleans:
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     let arg = args[i]!;
+    // `--` ends the flags: what follows is positional even when it starts with `-`.
+    if (arg === '--') {
+      positional.push(...args.slice(i + 1));
+      break;
+    }
     if (/^-[^-]/.test(arg)) {
       const long = short[arg.slice(1)];
       if (long === undefined) throw new UsageError(`unknown flag ${arg}`);

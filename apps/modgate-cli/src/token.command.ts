@@ -6,7 +6,7 @@ import type { CliOutput } from './audit.command.js';
 export const TOKEN_USAGE = `usage:
   modgate token create <name> [--scopes read,admin] [--days N] [--modules 'github.com/acme/*,...'] [--owner NAME]
   modgate token list [--all] [--revoked] [--owner NAME]
-  modgate token revoke <id>`;
+  modgate token revoke [--] <id>     (-- before an id that starts with "-")`;
 
 interface TokenInfo {
   id: string;

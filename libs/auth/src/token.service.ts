@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
@@ -8,6 +8,7 @@ import { AuthUnavailableError, ConflictError, ForbiddenError, InvalidRequestErro
 import { PERMISSION_CHECKER, type PermissionChecker } from './permission-checker.js';
 import { USER_NAME, type Principal, type Scope } from './principal.js';
 import { LocalUserRepository } from './local-user.repository.js';
+import { newTokenId } from './token-id.js';
 import { DuplicateTokenError, TokenRepository, type TokenRecord } from './token.repository.js';
 
 /** What `POST /api/tokens` asks for. */
@@ -80,7 +81,7 @@ export class TokenService implements OnModuleInit {
     const days = request.expiresInDays ?? defaultTtlDays;
     if (!(days > 0) || days > maxTtlDays) throw new InvalidRequestError(`expiresInDays must be more than 0 and at most ${maxTtlDays}`);
 
-    const jti = randomBytes(16).toString('base64url');
+    const jti = newTokenId();
     const expiresInSeconds = Math.max(1, Math.round(days * 86400));
     const owner = serviceAccount ? request.owner! : self;
     // Only what identifies and bounds the token: its row holds name, scopes and restrictions, and a

@@ -8,6 +8,7 @@ import { Authenticated, CurrentPrincipal } from './auth.decorators.js';
 import { InvalidRequestError } from './auth.errors.js';
 import { parseBody } from './parse-body.js';
 import { SCOPES, USER_NAME, type Principal, type Scope } from './principal.js';
+import { TOKEN_ID } from './token-id.js';
 import { TokenService } from './token.service.js';
 
 const createToken = z
@@ -71,7 +72,7 @@ export class TokensController {
   @ApiOkResponse({ type: TokenInfoDto })
   @ApiErrors(400, 403, 404)
   async revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
-    if (!/^[A-Za-z0-9_-]{22}$/.test(id)) throw new InvalidRequestError('not a token id');
+    if (!TOKEN_ID.test(id)) throw new InvalidRequestError('not a token id');
     const info = await this.tokens.revoke(principal, id);
     await this.audit.record({ action: 'token.revoke', principal: auditPrincipal(principal), status: 200, detail: { id: info.id, token: info.name, owner: info.owner } });
     return info;
