@@ -1,12 +1,12 @@
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 # git: private origins are mirrored with it; ca-certificates: HTTPS to git hosts and the upstream.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-# npm install, not npm ci: see scripts/install-deps.sh.
-RUN npm install --no-audit --no-fund
+# The lock file holds every platform's packages: install exactly what it records.
+RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev \
  && mkdir -p /var/lib/modgate && chown node:node /var/lib/modgate

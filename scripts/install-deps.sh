@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Installs npm dependencies when node_modules is missing or older than the lock file.
-# `npm install`, not `npm ci`: the registry this project installs from lacks some other platforms'
-# optional native binaries (e.g. @swc/core for macOS at the locked version), which makes `npm ci`
-# refuse the lock file; `npm install` honours the lock and skips those optional packages.
+# Installs the npm dependencies exactly as package-lock.json records them (`npm ci`) when
+# node_modules is missing or older than the lock file, then fails if the install changed the lock
+# file: an install must never rewrite it (the lock holds every platform's optional packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+  lock_before="$(sha256sum package-lock.json)"
+  npm ci --no-audit --no-fund
+  if [ "$(sha256sum package-lock.json)" != "$lock_before" ]; then
+    echo "install-deps: npm ci changed package-lock.json; commit a complete lock file" >&2
+    exit 1
+  fi
 fi

@@ -1,4 +1,4 @@
-import { recordSqlOperation } from '#metrics';
+import { timeSqlOperation } from '#metrics';
 import type { PrismaClient } from './generated/client.js';
 
 /**
@@ -8,17 +8,7 @@ import type { PrismaClient } from './generated/client.js';
 export function instrumentPrisma(client: PrismaClient, database: 'postgres' | 'pglite'): PrismaClient {
   const extended = client.$extends({
     query: {
-      async $allOperations({ args, query }) {
-        const started = performance.now();
-        let ok = false;
-        try {
-          const result = await query(args);
-          ok = true;
-          return result;
-        } finally {
-          recordSqlOperation(database, 'orm', ok, (performance.now() - started) / 1000);
-        }
-      },
+      $allOperations: ({ args, query }) => timeSqlOperation(database, 'orm', () => query(args)),
     },
   });
   // An extended client keeps the PrismaClient API; its type only adds the (empty) extension.

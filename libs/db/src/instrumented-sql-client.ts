@@ -1,4 +1,4 @@
-import { recordSqlOperation, type SqlOperation } from '#metrics';
+import { timeSqlOperation } from '#metrics';
 import type { SqlClient, SqlTransaction } from './sql-client.js';
 
 /**
@@ -17,15 +17,15 @@ export class InstrumentedSqlClient implements SqlClient {
   }
 
   query<T extends object = Record<string, unknown>>(sql: string, params?: unknown[], options?: { name?: string }): Promise<T[]> {
-    return this.timed('query', () => this.inner.query<T>(sql, params, options));
+    return timeSqlOperation(this.database, 'query', () => this.inner.query<T>(sql, params, options));
   }
 
   execInTransaction(statements: string[]): Promise<void> {
-    return this.timed('migration', () => this.inner.execInTransaction(statements));
+    return timeSqlOperation(this.database, 'migration', () => this.inner.execInTransaction(statements));
   }
 
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    return this.timed('transaction', () => this.inner.transaction(fn));
+    return timeSqlOperation(this.database, 'transaction', () => this.inner.transaction(fn));
   }
 
   withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -34,17 +34,5 @@ export class InstrumentedSqlClient implements SqlClient {
 
   close(): Promise<void> {
     return this.inner.close();
-  }
-
-  private async timed<T>(operation: SqlOperation, work: () => Promise<T>): Promise<T> {
-    const started = performance.now();
-    let ok = false;
-    try {
-      const value = await work();
-      ok = true;
-      return value;
-    } finally {
-      recordSqlOperation(this.database, operation, ok, (performance.now() - started) / 1000);
-    }
   }
 }

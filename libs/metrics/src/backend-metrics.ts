@@ -28,7 +28,15 @@ const sqlDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
-/** Observes one SQL statement or transaction. */
-export function recordSqlOperation(database: 'postgres' | 'pglite', operation: SqlOperation, ok: boolean, seconds: number): void {
-  sqlDuration.observe({ database, operation, result: ok ? 'ok' : 'error' }, seconds);
+/** Runs one SQL statement, transaction or Prisma operation and observes how long it took, and whether it threw. */
+export async function timeSqlOperation<T>(database: 'postgres' | 'pglite', operation: SqlOperation, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  let ok = false;
+  try {
+    const value = await work();
+    ok = true;
+    return value;
+  } finally {
+    sqlDuration.observe({ database, operation, result: ok ? 'ok' : 'error' }, (performance.now() - started) / 1000);
+  }
 }
