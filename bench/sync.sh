@@ -240,8 +240,10 @@ for ((i = 0; i < PUSHES; i++)); do
     sleep 0.01
   done
   [ -n "$synced" ] || bench_die "push $((i + 1)): no 'synced' line for delivery $delivery in the modgate log"
-  sync_ms=$(sed -E 's/.* ([0-9]+) ms$/\1/' <<<"$synced")
-  built=$(sed -E 's/.* ([0-9]+) version\(s\) pre-built.*/\1/' <<<"$synced")
+  # The same pattern reads a text log line and a JSON one (whose message is followed by more keys).
+  sync_ms=$(sed -E 's/.* ([0-9]+) version\(s\) pre-built, ([0-9]+) ms.*/\2/' <<<"$synced")
+  built=$(sed -E 's/.* ([0-9]+) version\(s\) pre-built, ([0-9]+) ms.*/\1/' <<<"$synced")
+  [[ $sync_ms =~ ^[0-9]+$ && $built =~ ^[0-9]+$ ]] || bench_die "push $((i + 1)): cannot read the sync time from: $synced"
   [ "$prebuilt" = yes ] && [ "$built" = 1 ] || NOT_PREBUILT=$((NOT_PREBUILT + 1))
   echo "$latency" >>"$BENCH_TMP/latency.txt"
   echo "$sync_ms" >>"$BENCH_TMP/sync-ms.txt"

@@ -46,25 +46,34 @@ export class RepoSyncService {
       const known = (await this.versionIndex.get(modulePath))?.versions;
       if (versions.length === 0 && !known) continue;
       const fresh = known ? versions.filter((v) => !known.includes(v)) : [...versions].sort(compareSemver).slice(-FIRST_SYNC_PREBUILD);
-      // Listed first, then pre-built: a download that comes in meanwhile joins the pre-build's
-      // single flight (or its advisory lock on another replica) instead of building again.
       const latest = await repo.latest().catch(() => null);
-      await this.index.publish(modulePath, 'private', versions, latest ? toInfo(latest) : null);
-      const prebuilt: string[] = [];
-      for (const version of fresh) {
-        try {
-          for (const kind of ['info', 'mod', 'zip'] as const) await this.artifacts.ensure(modulePath, version, kind);
-          prebuilt.push(version);
-        } catch (err) {
-          this.logger.warn(`pre-build of ${modulePath}@${version} failed: ${(err as Error).message}`);
-        }
-      }
+      const publish = () => this.index.publish(modulePath, 'private', versions, latest ? toInfo(latest) : null);
+      // A pushed tag is built before it is listed, so the first `go get` after the listing finds
+      // its .info/.mod/.zip ready. A repository's first sync lists first: nobody waits on a list
+      // that was never published, and its older versions build on demand.
+      if (!known) await publish();
+      const prebuilt = await this.prebuild(modulePath, fresh);
+      if (known) await publish();
       result.modules.push({ modulePath, versions: versions.length, prebuilt });
     }
     result.durationMs = Date.now() - started;
     const built = result.modules.reduce((n, m) => n + m.prebuilt.length, 0);
     this.logger.log(`synced ${codeRoot} (${reason}): ${result.modules.length} module(s), ${built} version(s) pre-built, ${result.durationMs} ms`);
     return result;
+  }
+
+  /** Builds the .info/.mod/.zip of each version; a version that fails is logged and built on demand. */
+  private async prebuild(modulePath: string, versions: string[]): Promise<string[]> {
+    const built: string[] = [];
+    for (const version of versions) {
+      try {
+        for (const kind of ['info', 'mod', 'zip'] as const) await this.artifacts.ensure(modulePath, version, kind);
+        built.push(version);
+      } catch (err) {
+        this.logger.warn(`pre-build of ${modulePath}@${version} failed: ${(err as Error).message}`);
+      }
+    }
+    return built;
   }
 
   /**
