@@ -1,4 +1,8 @@
-FROM node:24-bookworm-slim
+# Node.js 24, an LTS line (maintenance, security fixes until April 2028) that every dependency
+# supports; package.json "engines" says which versions modgate supports. Node 26 (active LTS since
+# October 2026) after the test suite has run on it: --build-arg NODE_MAJOR=26.
+ARG NODE_MAJOR=24
+FROM node:${NODE_MAJOR}-bookworm-slim
 # git: private origins are mirrored with it; ca-certificates: HTTPS to git hosts and the upstream.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates \

@@ -167,6 +167,18 @@ describe('deployment files', () => {
     for (const v of deployment.spec.template.spec.volumes) if (v.configMap) expect(configMaps).toContain(v.configMap.name);
   });
 
+  it('the image runs a Node.js LTS major that package.json "engines" allows', () => {
+    const dockerfile = readFileSync(repo('Dockerfile'), 'utf8');
+    const major = Number(/^ARG NODE_MAJOR=(\d+)$/m.exec(dockerfile)?.[1]);
+    expect(dockerfile).toMatch(/^FROM node:\$\{NODE_MAJOR\}-[a-z]+-slim$/m);
+    // LTS lines are the even majors.
+    expect(major % 2).toBe(0);
+    const engines = (JSON.parse(readFileSync(repo('package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    expect(engines).toBe('^22.12.0 || >=24.0.0');
+    const allowed = (m: number) => m === 22 || m >= 24;
+    expect([major, allowed(major)]).toEqual([major, true]);
+  });
+
   it('every MODGATE_* variable named in deploy/, docker-compose.yml, the Dockerfile and docs/ is one modgate reads', () => {
     const known = variablesModgateReads();
     expect(['MODGATE_LISTEN', 'MODGATE_CONFIG', 'MODGATE_URL', 'MODGATE_TOKEN'].filter((n) => !known.has(n))).toEqual([]);
@@ -198,6 +210,7 @@ describe('deployment files', () => {
       await writeFile(env.MODGATE_CONFIG, text);
       const config = loadConfig(env, dir);
       expect(config.database.kind).toBe('postgres');
+      expect(config.auth.anonymousPulls).toBe(false);
       expect(config.storage.driver).toBe('s3');
       expect(config.tls).toBeDefined();
       expect(config.auth.ldap?.bindCredentials).toEqual({ env: 'LDAP_BIND_PASSWORD' });
@@ -304,7 +317,7 @@ describe('operator guide (docs/)', () => {
     const usage = execFileSync(process.execPath, [repo('dist', 'apps', 'modgate-cli', 'src', 'main.js'), '--help'], { encoding: 'utf8' });
     const listed = usage.slice(usage.indexOf('commands:'), usage.indexOf('environment:'));
     const commands = new Set([...listed.matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]!));
-    expect([...commands].sort()).toEqual(['audit', 'doctor', 'policy', 'serve', 'sync', 'token', 'warm']);
+    expect([...commands].sort()).toEqual(['audit', 'doctor', 'login', 'logout', 'policy', 'serve', 'sync', 'token', 'warm']);
     const used = new Set<string>();
     for (const file of docs) {
       const text = readFileSync(file, 'utf8');

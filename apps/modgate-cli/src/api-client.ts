@@ -1,9 +1,15 @@
 /** A JSON client for modgate's admin API (`MODGATE_URL`, `MODGATE_TOKEN`). */
 export class ApiClient {
+  private readonly authorization: string | undefined;
+
+  /** `credentials`: a token (sent as Bearer), or a user name and password (Basic). */
   constructor(
     private readonly baseUrl: string,
-    private readonly token: string | undefined,
-  ) {}
+    credentials: string | { user: string; password: string } | undefined,
+  ) {
+    if (typeof credentials === 'string') this.authorization = `Bearer ${credentials}`;
+    else if (credentials) this.authorization = `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`;
+  }
 
   /** The client of `MODGATE_URL`; a missing URL is reported at the first request (after the command line is checked). */
   static fromEnv(env: NodeJS.ProcessEnv = process.env): ApiClient {
@@ -17,7 +23,7 @@ export class ApiClient {
 
   async request<T>(method: 'GET' | 'POST' | 'DELETE' | 'PUT', path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (this.authorization) headers.authorization = this.authorization;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const url = this.url(path);
     let response: Response;
@@ -28,14 +34,14 @@ export class ApiClient {
       throw new CliError(`cannot reach ${this.baseUrl}: ${cause?.message ?? (err as Error).message}`);
     }
     const text = await response.text();
-    if (!response.ok) throw new CliError(`${method} ${path}: ${response.status} ${errorText(text)}`);
+    if (!response.ok) throw new ApiError(response.status, `${method} ${path}: ${response.status} ${errorText(text)}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
   /** A GET whose body the caller streams (exports); errors as in {@link request}. */
   async stream(path: string): Promise<Response> {
     const headers: Record<string, string> = {};
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (this.authorization) headers.authorization = this.authorization;
     const url = this.url(path);
     let response: Response;
     try {
@@ -51,6 +57,16 @@ export class ApiClient {
 
 /** An error shown to the user as one line, exit status 1. */
 export class CliError extends Error {}
+
+/** The server answered with an error status. */
+export class ApiError extends CliError {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** A command line that does not parse (unknown flag or command, missing argument): exit status 2 with the usage. */
 export class UsageError extends CliError {}

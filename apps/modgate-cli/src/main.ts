@@ -2,6 +2,7 @@
 import { ApiClient, CliError, UsageError } from './api-client.js';
 import { AUDIT_USAGE } from './audit.command.js';
 import { DOCTOR_USAGE } from './doctor-usage.js';
+import { LOGIN_USAGE, LOGOUT_USAGE } from './login.command.js';
 import { POLICY_USAGE } from './policy.command.js';
 import { SERVE_USAGE } from './serve.command.js';
 import { SYNC_USAGE } from './sync.command.js';
@@ -11,6 +12,8 @@ import { WARM_USAGE } from './warm-usage.js';
 const USAGE = `usage: modgate <command> [arguments]       (modgate <command> --help: its usage)
 
 commands:
+  login <url>                   set up this machine's go command: a personal token in ~/.netrc, GOPROXY and GONOSUMDB
+  logout [<url>]                revoke that token and remove its .netrc entry
   serve                         start the server (as npm start does)
   doctor                        check the configuration, database, storage, LDAP, upstreams, git origins and TLS
   warm -f go.mod | <module>@<version>...   pre-fetch a project's whole dependency graph through modgate
@@ -43,6 +46,8 @@ interface Command {
 
 // Loaded when used, so `modgate --help` does not load the database and storage drivers.
 const commands: Record<string, Command> = {
+  login: { usage: LOGIN_USAGE, run: async (args) => (await import('./login.command.js')).loginCommand(args) },
+  logout: { usage: LOGOUT_USAGE, run: async (args) => (await import('./login.command.js')).logoutCommand(args) },
   serve: { usage: SERVE_USAGE, run: async (args) => ((await (await import('./serve.command.js')).serveCommand(args)), 'serving') },
   doctor: { usage: DOCTOR_USAGE, run: async (args) => (await import('./doctor.command.js')).doctorCommand(args) },
   warm: { usage: WARM_USAGE, run: async (args) => (await import('./warm.command.js')).warmCommand(args) },

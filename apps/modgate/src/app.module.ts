@@ -11,6 +11,7 @@ import { StorageModule } from '#storage';
 import { SyncModule } from '#sync';
 import { AdminPageController } from './admin/admin-page.controller.js';
 import { AuditController } from './admin/audit.controller.js';
+import { ClientConfigController } from './client-config.controller.js';
 import { ApiDocsController } from './docs/api-docs.controller.js';
 import { OpenApiDocs } from './docs/openapi-docs.js';
 import { HealthController } from './health.controller.js';
@@ -22,7 +23,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, StorageModule, AuditModule, AuthModule, PolicyModule, ProxyModule, SyncModule, MetricsModule],
-      controllers: [HealthController, AuditController, AdminPageController, ApiDocsController, MetricsController],
+      controllers: [HealthController, AuditController, AdminPageController, ApiDocsController, MetricsController, ClientConfigController],
       providers: [{ provide: APP_FILTER, useClass: ProxyExceptionFilter }, OpenApiDocs],
     };
   }

@@ -5,7 +5,8 @@ import { LocalUserService } from '#auth';
 import { ConfigError, loadConfig, type ModgateConfig } from '#config';
 import { NestPinoLogger, createLogger, writeBanner } from '#logging';
 import { serveClusterMetrics } from '#metrics';
-import { bootstrap, initialAdminBanner, listenUrl, startBanner } from './bootstrap.js';
+import { bootstrap, listenUrl } from './bootstrap.js';
+import { initialAdminBanner, startBanner } from './start-banner.js';
 import { runClusterPrimary } from './cluster-primary.js';
 
 async function main(): Promise<void> {

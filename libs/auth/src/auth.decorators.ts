@@ -5,9 +5,17 @@ import type { Principal } from './principal.js';
 
 export const IS_PUBLIC = 'modgate:public';
 export const REQUIRED_PERMISSION = 'modgate:permission';
+export const MODULE_PULL = 'modgate:module-pull';
 
 /** Marks a route (or controller) as open without credentials: health, readiness, signed webhooks. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * A module pull route (GOPROXY, checksum database). It needs credentials like every route, except
+ * on a try-out instance (`auth.anonymousPulls`), which serves local requests without any as the
+ * anonymous local user.
+ */
+export const ModulePull = (): MethodDecorator & ClassDecorator => SetMetadata(MODULE_PULL, true);
 
 /**
  * Every route already needs credentials (deny by default); this says so explicitly and can also

@@ -34,6 +34,15 @@ export const ANONYMOUS: Principal = Object.freeze({
   via: 'none',
 }) as Principal;
 
+/** The principal of a pull without credentials on a try-out instance (`auth.anonymousPulls`): reads only. */
+export const LOCAL_ANONYMOUS: Principal = Object.freeze({
+  kind: 'anonymous',
+  name: 'anonymous',
+  groups: [],
+  scopes: ['read'],
+  via: 'none',
+}) as Principal;
+
 /** How a principal is named in messages: `alice`, `token ci-deploy`. */
 export function describePrincipal(principal: Principal): string {
   return principal.kind === 'token' ? `token ${principal.name}` : principal.name;

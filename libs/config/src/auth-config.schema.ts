@@ -44,6 +44,11 @@ export interface ThrottleConfig {
 export interface AuthConfig {
   /** `off` only on a loopback listener without TLS: every request is anonymous and allowed. */
   mode: 'on' | 'off';
+  /**
+   * The try-out default (see {@link deploymentSigns}): module pulls without credentials are served
+   * as the anonymous local user; everything else still needs credentials.
+   */
+  anonymousPulls: boolean;
   /** HS256 secret for tokens; generated once and kept in the database when unset. */
   jwtSecret?: string;
   /** Password of the bootstrap admin created on the first start with no local users. */
@@ -119,7 +124,7 @@ export const authBlockSchema = z
   })
   .strict();
 
-/** `MODGATE_AUTH`: `on` (default) or `off`. */
+/** `MODGATE_AUTH`: `on` or `off`; unset = `on`, with anonymous pulls on the try-out defaults. */
 export const authModeSchema = z.enum(['on', 'off']);
 
 export function toLdapConfig(ldap: z.output<typeof ldapSchema> | undefined): LdapConfig | undefined {

@@ -169,7 +169,7 @@ export const rawConfigSchema = z
     gitMaxProcesses: z.coerce.number().int().min(1).max(64).default(4),
     listTtlSeconds: z.coerce.number().int().min(0).max(86400).default(60),
     upstreamTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(300),
-    authMode: authModeSchema.default('on'),
+    authMode: authModeSchema.optional(),
     jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
     initialAdminPassword: z.string().min(12, 'must be at least 12 characters').max(1024).optional(),
     auth: authBlockSchema.default(authBlockSchema.parse({})),
@@ -209,8 +209,25 @@ export const rawConfigSchema = z
 
 export type RawConfig = z.input<typeof rawConfigSchema>;
 
+/**
+ * What says this is a real deployment rather than a try-out on one machine; none means module
+ * pulls are served without credentials (README "The two commands"). A reverse proxy in front is a
+ * deployment too: it needs TLS or MODGATE_TRUSTED_PROXIES, which are signs.
+ */
+export function deploymentSigns(raw: z.output<typeof rawConfigSchema>, configFile: string | undefined): string[] {
+  const signs: string[] = [];
+  if (raw.authMode !== undefined) signs.push(`MODGATE_AUTH=${raw.authMode}`);
+  if (configFile !== undefined) signs.push('a config file (MODGATE_CONFIG)');
+  if (raw.databaseUrl) signs.push('DATABASE_URL');
+  if (raw.tlsCert) signs.push('TLS');
+  if (!isLoopbackHost(raw.listen.host)) signs.push(`a non-loopback listener (${raw.listen.host})`);
+  if (raw.trustedProxies.length > 0) signs.push('MODGATE_TRUSTED_PROXIES');
+  if (raw.storage === 's3') signs.push('S3 storage');
+  return signs;
+}
+
 /** Turns validated raw settings into the config the application uses (paths made absolute). */
-export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: string): ModgateConfig {
+export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: string, configFile?: string): ModgateConfig {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
   const dataDir = abs(raw.dataDir);
   return {
@@ -231,7 +248,8 @@ export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: stri
     sync: { webhookSecret: raw.webhookSecret, webhookMaxBytes: raw.webhookMaxBytes, pollIntervalSeconds: raw.pollIntervalSeconds },
     cache: { listTtlSeconds: raw.listTtlSeconds, upstreamTimeoutSeconds: raw.upstreamTimeoutSeconds },
     auth: {
-      mode: raw.authMode,
+      mode: raw.authMode ?? 'on',
+      anonymousPulls: deploymentSigns(raw, configFile).length === 0,
       jwtSecret: raw.jwtSecret,
       initialAdminPassword: raw.initialAdminPassword,
       cacheTtlSeconds: raw.auth.cacheTtlSeconds,

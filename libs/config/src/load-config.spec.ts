@@ -99,11 +99,33 @@ describe('loadConfig: authentication and policy settings', () => {
     return file;
   };
 
-  it('requires credentials by default, with a 5-minute verification cache and no LDAP', () => {
+  it('requires credentials by default (anonymous pulls aside), with a 5-minute verification cache and no LDAP', () => {
     const config = loadConfig({});
-    expect(config.auth).toMatchObject({ mode: 'on', cacheTtlSeconds: 300, ldap: undefined, jwtSecret: undefined });
+    expect(config.auth).toMatchObject({ mode: 'on', anonymousPulls: true, cacheTtlSeconds: 300, ldap: undefined, jwtSecret: undefined });
     expect(config.auth.throttle).toEqual({ userMaxFailures: 5, ipMaxFailures: 30, windowSeconds: 900, baseDelaySeconds: 1, maxDelaySeconds: 900 });
     expect(config.policies).toEqual({ roles: {}, bindings: [], deny: [] });
+  });
+
+  it('serves anonymous pulls on the try-out defaults only: loopback, no TLS, no config file, embedded database, MODGATE_AUTH unset', () => {
+    expect(loadConfig({ MODGATE_LISTEN: '127.0.0.1:9999', MODGATE_DATA_DIR: '/tmp/x', MODGATE_UPSTREAM: 'http://127.0.0.1:1' }).auth.anonymousPulls).toBe(true);
+    expect(loadConfig({ MODGATE_LISTEN: '[::1]:8080' }).auth.anonymousPulls).toBe(true);
+  });
+
+  it.each([
+    ['MODGATE_AUTH=on', { MODGATE_AUTH: 'on' }],
+    ['MODGATE_AUTH=off (its own mode)', { MODGATE_AUTH: 'off' }],
+    ['DATABASE_URL', { DATABASE_URL: 'postgres://db/modgate' }],
+    ['TLS', { MODGATE_TLS_CERT: 'c.pem', MODGATE_TLS_KEY: 'k.pem' }],
+    ['a wildcard listener', { MODGATE_LISTEN: '0.0.0.0:8080' }],
+    ['a non-loopback address', { MODGATE_LISTEN: '10.1.2.3:8080' }],
+    ['trusted proxies', { MODGATE_TRUSTED_PROXIES: '127.0.0.1' }],
+    ['S3 storage', { MODGATE_STORAGE: 's3', MODGATE_S3_BUCKET: 'b' }],
+  ])('requires credentials for pulls with %s', (_sign, env: Record<string, string>) => {
+    expect(loadConfig(env).auth.anonymousPulls).toBe(false);
+  });
+
+  it('requires credentials for pulls with a config file, even an empty one', () => {
+    expect(loadConfig({ MODGATE_CONFIG: yaml('') }).auth.anonymousPulls).toBe(false);
   });
 
   it('accepts MODGATE_AUTH=off on a loopback listener without TLS only', () => {

@@ -68,8 +68,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     });
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
-  const config = toModgateConfig(parsed.data, cwd);
-  if (env.MODGATE_CONFIG) config.configFile = isAbsolute(env.MODGATE_CONFIG) ? env.MODGATE_CONFIG : resolve(cwd, env.MODGATE_CONFIG);
+  const configFile = env.MODGATE_CONFIG ? (isAbsolute(env.MODGATE_CONFIG) ? env.MODGATE_CONFIG : resolve(cwd, env.MODGATE_CONFIG)) : undefined;
+  const config = toModgateConfig(parsed.data, cwd, configFile);
+  if (configFile) config.configFile = configFile;
   return config;
 }
 

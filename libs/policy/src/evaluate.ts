@@ -26,7 +26,8 @@ const SCOPE_OF: Record<Permission, Scope> = { 'module:read': 'read', 'module:syn
  *
  * Order: deny rules (for everyone, admins included) -> the credential's scope -> a token's module
  * restriction -> public modules -> role bindings. Nothing matching means no (deny by default). The
- * anonymous principal only exists with MODGATE_AUTH=off, where only deny rules apply.
+ * anonymous principal only exists with MODGATE_AUTH=off and for the pulls of a try-out instance,
+ * where only deny rules apply.
  */
 export function evaluate(policy: Policy, principal: Principal, request: AccessRequest): Decision {
   const { action, modulePath, version } = request;

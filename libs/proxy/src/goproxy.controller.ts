@@ -1,13 +1,14 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { auditNote } from '#audit';
-import { CurrentPrincipal, type Principal } from '#auth';
+import { CurrentPrincipal, ModulePull, type Principal } from '#auth';
 import { GoproxyService } from './goproxy.service.js';
 import { sendAnswer } from './proxy-answer.js';
 import { SumdbService } from './sumdb.service.js';
 import { CACHE_IMMUTABLE, CACHE_NONE } from './cache-control.js';
 
 @Controller()
+@ModulePull()
 export class SumdbController {
   constructor(private readonly sumdb: SumdbService) {}
 
@@ -22,6 +23,7 @@ export class SumdbController {
 
 /** Everything that is not another route is a GOPROXY request: `<module>/@v/...` or `<module>/@latest`. */
 @Controller()
+@ModulePull()
 export class GoproxyController {
   constructor(private readonly goproxy: GoproxyService) {}
 
