@@ -27,4 +27,9 @@ describe('OriginMatcher claims every spelling of a private path', () => {
     expect(await matcher.resolve('github.com/acme/secret')).toEqual({ origin: acme, codeRoot: 'github.com/acme/secret', repoUrl: 'https://github.com/acme/secret.git' });
     expect(await matcher.resolve('github.com/Acme/secret')).toBeNull();
   });
+
+  it('makes no repository URL from a name git would decode into another path', async () => {
+    expect(await matcher.resolve('github.com/acme/widget%2f..%2fsecret')).toBeNull();
+    expect(await matcher.resolve('github.com/acme/..')).toBeNull();
+  });
 });

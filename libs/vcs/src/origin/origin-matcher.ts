@@ -1,5 +1,5 @@
 import type { OriginConfig } from '#config';
-import { foldKey } from '#gomod';
+import { checkPath, foldKey } from '#gomod';
 
 /** A private module path resolved to its repository. */
 export interface ResolvedOrigin {
@@ -81,8 +81,18 @@ export class OriginMatcher {
       codeRoot = await this.discoverRoot(modulePath, origin);
       if (codeRoot !== null && codeRoot !== prefix && !codeRoot.startsWith(`${prefix}/`)) codeRoot = null;
     }
-    if (codeRoot === null) return null;
+    if (codeRoot === null || !isModulePath(codeRoot)) return null;
     return { origin, codeRoot, repoUrl: repoUrlFor(origin, codeRoot) };
+  }
+}
+
+/** Only well-formed import paths make repository URLs (no `%` escapes or `..` for git to decode). */
+function isModulePath(path: string): boolean {
+  try {
+    checkPath(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 
