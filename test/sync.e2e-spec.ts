@@ -222,12 +222,11 @@ describe('webhook-driven sync of private repositories', () => {
 
   it("refuses a payload naming a repository URL git would decode into another path, creating no mirror", async () => {
     const mirrors = await readdir(join(dir, 'data', 'git'));
-    const before = gitHost.requests.length;
     const forged = githubPush('https://git.corp.example/acme/hooks%2f..%2fother', 'acme/hooks', 'refs/tags/v9.9.9', '1'.repeat(40));
     const answer = await deliver('github', forged);
     expect([answer.status, answer.body.toString()]).toEqual([400, 'modgate: webhook: "git.corp.example/acme/hooks%2f..%2fother" is not a repository path; nothing synced\n']);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(gitHost.requests.length).toBe(before);
+    expect(gitHost.requests.filter((request) => request.includes('other'))).toEqual([]);
     expect(await readdir(join(dir, 'data', 'git'))).toEqual(mirrors);
   });
 
