@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AuthError } from '#auth';
+import { BlobStoreWriteError } from '#storage';
 import { DomainError } from './errors.js';
 import { CACHE_NONE } from './cache-control.js';
 
@@ -47,6 +48,10 @@ export class ProxyExceptionFilter implements ExceptionFilter {
       message = error.message;
       code = error.code;
       headers = error.headers;
+    } else if (error instanceof BlobStoreWriteError) {
+      this.logger.error(error.message);
+      status = 503;
+      message = error.reason;
     } else if (error instanceof HttpException) {
       status = error.getStatus();
       message = status === 404 ? 'not found' : error.message;
