@@ -40,6 +40,7 @@ export class ProxyExceptionFilter implements ExceptionFilter {
     let code: string | undefined;
     let headers: Record<string, string> = {};
     let id: string | undefined;
+    let logged = false;
     if (error instanceof DomainError) {
       status = error.status;
       message = error.message;
@@ -50,6 +51,7 @@ export class ProxyExceptionFilter implements ExceptionFilter {
       headers = error.headers;
     } else if (error instanceof BlobStoreWriteError) {
       this.logger.error(error.message);
+      logged = true;
       status = 503;
       message = error.reason;
     } else if (error instanceof HttpException) {
@@ -65,7 +67,7 @@ export class ProxyExceptionFilter implements ExceptionFilter {
       status = 500;
       message = `internal error (id ${id})`;
     }
-    if (status >= 500 && status !== 500) this.logger.warn(message);
+    if (status >= 500 && status !== 500 && !logged) this.logger.warn(message);
     if (reply.sent) return;
     reply.status(status).header('cache-control', CACHE_NONE);
     for (const [name, value] of Object.entries(headers)) reply.header(name, value);
