@@ -176,6 +176,7 @@ describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
     await writeFile(join(extra, 'v1.0.0.mod'), 'module github.com/fixture/extra\n');
     // The tests run as root: only an immutable directory refuses its writes.
     const blobTmp = join(dir, 'data', 'blobs', '.tmp');
+    await mkdir(blobTmp, { recursive: true });
     execFileSync('chattr', ['+i', blobTmp]);
     try {
       const refused = await rawGet(modgate.url, '/github.com/fixture/extra/@v/v1.0.0.mod', { ca, headers: ADMIN_AUTH });
