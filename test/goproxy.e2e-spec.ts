@@ -1,4 +1,5 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ADMIN_AUTH,
@@ -167,6 +168,24 @@ describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
   it('reports ready when the database and the blob store answer', async () => {
     const ready = await rawGet(modgate.url, '/readyz', { ca });
     expect([ready.status, ready.body.toString()]).toEqual([200, 'ready\n']);
+  });
+
+  it('answers 503 naming a blob store that refuses writes, and logs the cause', async () => {
+    const extra = join(fixture.root, 'github.com/fixture/extra/@v');
+    await mkdir(extra, { recursive: true });
+    await writeFile(join(extra, 'v1.0.0.mod'), 'module github.com/fixture/extra\n');
+    // The tests run as root: only an immutable directory refuses its writes.
+    const blobTmp = join(dir, 'data', 'blobs', '.tmp');
+    await mkdir(blobTmp, { recursive: true });
+    execFileSync('chattr', ['+i', blobTmp]);
+    try {
+      const refused = await rawGet(modgate.url, '/github.com/fixture/extra/@v/v1.0.0.mod', { ca, headers: ADMIN_AUTH });
+      expect([refused.status, refused.body.toString()]).toEqual([503, 'modgate: blob store is not writable; nothing can be cached until an operator fixes it (the server log has the cause)\n']);
+      expect(modgate.stdout()).toContain('blob store is not writable: cannot store github.com/fixture/extra/@v/v1.0.0.mod: EPERM');
+    } finally {
+      execFileSync('chattr', ['-i', blobTmp]);
+    }
+    expect((await rawGet(modgate.url, '/github.com/fixture/extra/@v/v1.0.0.mod', { ca, headers: ADMIN_AUTH })).status).toBe(200);
   });
 
   it('keeps serving cached versions and lists with the upstream stopped', async () => {

@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
   ADMIN_AUTH,
   REPO_ROOT,
+  basicAuth,
   TEST_ADMIN_PASSWORD,
   commitAll,
   execFileText,
@@ -79,8 +80,9 @@ describe('webhook-driven sync of private repositories', () => {
     return revParse(repo, 'HEAD');
   };
 
-  const deliver = (provider: 'github' | 'gitlab' | 'gitea', payload: object, opts: { id?: string; secret?: string } = {}) => {
-    const body = Buffer.from(JSON.stringify(payload));
+  const deliver = (provider: 'github' | 'gitlab' | 'gitea', payload: object, opts: { id?: string; secret?: string; formEncoded?: boolean } = {}) => {
+    const json = JSON.stringify(payload);
+    const body = Buffer.from(opts.formEncoded ? `payload=${encodeURIComponent(json)}` : json);
     const id = opts.id ?? `delivery-${++delivery}`;
     const hmac = createHmac('sha256', opts.secret ?? SECRET).update(body).digest('hex');
     const headers: Record<string, string> =
@@ -89,6 +91,7 @@ describe('webhook-driven sync of private repositories', () => {
         : provider === 'gitea'
           ? { 'x-gitea-event': 'push', 'x-gitea-delivery': id, 'x-gitea-signature': hmac }
           : { 'x-gitlab-event': 'Tag Push Hook', 'x-gitlab-event-uuid': id, 'x-gitlab-token': opts.secret ?? SECRET };
+    if (opts.formEncoded) headers['content-type'] = 'application/x-www-form-urlencoded';
     return rawPost(modgate.url, `/webhooks/${provider}`, body, { ca, headers });
   };
 
@@ -230,6 +233,33 @@ describe('webhook-driven sync of private repositories', () => {
     });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^modgate: POST \/api\/sync: 404 .*not served by a private origin/);
+  });
+
+  it("refuses a payload naming a repository URL git would decode into another path, creating no mirror", async () => {
+    const mirrors = await readdir(join(dir, 'data', 'git'));
+    const forged = githubPush('https://git.corp.example/acme/hooks%2f..%2fother', 'acme/hooks', 'refs/tags/v9.9.9', '1'.repeat(40));
+    const answer = await deliver('github', forged);
+    expect([answer.status, answer.body.toString()]).toEqual([400, 'modgate: webhook: "git.corp.example/acme/hooks%2f..%2fother" is not a repository path; nothing synced\n']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(gitHost.requests.filter((request) => request.includes('other'))).toEqual([]);
+    expect(await readdir(join(dir, 'data', 'git'))).toEqual(mirrors);
+  });
+
+  it("answers GitHub's default form-encoded delivery 400 with the fix, not 202", async () => {
+    const commit = await pushTag('v1.7.0');
+    const answer = await deliver('github', githubPush(REPO_URL, 'acme/hooks', 'refs/tags/v1.7.0', commit), { formEncoded: true });
+    expect([answer.status, answer.body.toString()]).toEqual([400, 'modgate: webhook: the body is form-encoded (payload=...); set the webhook content type to application/json\n']);
+  });
+
+  it('shows a sync job only to those who may sync its repository', async () => {
+    const queued = await rawPost(modgate.url, '/api/sync', Buffer.from(JSON.stringify({ target: MODULE })), { ca, headers: ADMIN_AUTH });
+    const { job } = JSON.parse(queued.body.toString()) as { job: string };
+    expect((await rawGet(modgate.url, `/api/sync/jobs/${job}`, { ca, headers: ADMIN_AUTH })).status).toBe(200);
+    const password = 'reader-password-sync-e2e';
+    expect((await rawRequest('PUT', modgate.url, '/api/users/reader', { ca, headers: ADMIN_AUTH, body: Buffer.from(JSON.stringify({ password })) })).status).toBe(200);
+    const asReader = await rawGet(modgate.url, `/api/sync/jobs/${job}`, { ca, headers: basicAuth('reader', password) });
+    expect(asReader.status).toBe(403);
+    expect(asReader.body.toString()).not.toContain('acme');
   });
 
   it('finds a tag pushed without a webhook by polling', async () => {

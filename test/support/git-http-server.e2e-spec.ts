@@ -86,4 +86,16 @@ describe('startGitHttpServer', () => {
     expect(page.body).toContain(`<meta name="go-import" content="git.corp/team/widget git ${server.url}/team/widget">`);
     expect((await send(`${server.url}/team/widgets?go-get=1`, { headers })).status).toBe(404);
   });
+
+  it('resolves repository paths ignoring case when asked to, as GitHub and GitLab do', async () => {
+    const relaxed = await startGitHttpServer({ reposRoot: join(dir, 'repos'), caseInsensitive: true });
+    try {
+      const clone = join(dir, 'clone-case');
+      await git(dir, ['clone', '-q', `${relaxed.url}/Team/WIDGET`, clone]);
+      expect(await revParse(clone, 'HEAD')).toBe(head);
+      expect((await send(`${server.url}/Team/WIDGET/info/refs?service=git-upload-pack`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+    } finally {
+      await relaxed.stop();
+    }
+  });
 });

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGunzip } from 'node:zlib';
@@ -26,6 +28,11 @@ export interface GitHttpServerOptions {
    * path is matched against the prefix without its host, so any host name mapped here works.
    */
   goImports?: Record<string, string>;
+  /**
+   * Resolve repository paths ignoring case, as GitHub, GitLab and Gitea do: `<url>/Acme/Widget.git`
+   * serves `<reposRoot>/acme/widget.git`.
+   */
+  caseInsensitive?: boolean;
 }
 
 /**
@@ -50,7 +57,7 @@ export async function startGitHttpServer(opts: GitHttpServerOptions): Promise<Gi
       goGetPage(res, path, url, opts.goImports ?? {});
       return;
     }
-    runHttpBackend(req, res, opts.reposRoot, path, query);
+    runHttpBackend(req, res, opts.reposRoot, opts.caseInsensitive ? onDiskSpelling(opts.reposRoot, path) : path, query);
   };
 
   const server = createServer(handle);
@@ -180,6 +187,24 @@ function parseCgiHeaders(text: string): { status: number; headers: Record<string
     else headers[name] = value;
   }
   return { status, headers };
+}
+
+/** `path` with each element respelled as an entry under `root` that equals it ignoring case. */
+function onDiskSpelling(root: string, path: string): string {
+  let dir = root;
+  const out: string[] = [];
+  for (const element of path.split('/').filter(Boolean)) {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      // Not a directory (or missing): keep the rest as asked.
+    }
+    const match = entries.find((entry) => entry.toLowerCase() === element.toLowerCase()) ?? element;
+    out.push(match);
+    dir = join(dir, match);
+  }
+  return `/${out.join('/')}`;
 }
 
 function safeDecode(path: string): string {

@@ -15,6 +15,7 @@ import { ClientConfigController } from './client-config.controller.js';
 import { ApiDocsController } from './docs/api-docs.controller.js';
 import { OpenApiDocs } from './docs/openapi-docs.js';
 import { HealthController } from './health.controller.js';
+import { HousekeepingService } from './housekeeping/housekeeping.service.js';
 import { MetricsController } from './metrics.controller.js';
 
 @Module({})
@@ -24,7 +25,7 @@ export class AppModule {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, StorageModule, AuditModule, AuthModule, PolicyModule, ProxyModule, SyncModule, MetricsModule],
       controllers: [HealthController, AuditController, AdminPageController, ApiDocsController, MetricsController, ClientConfigController],
-      providers: [{ provide: APP_FILTER, useClass: ProxyExceptionFilter }, OpenApiDocs],
+      providers: [{ provide: APP_FILTER, useClass: ProxyExceptionFilter }, OpenApiDocs, HousekeepingService],
     };
   }
 }

@@ -55,7 +55,8 @@ export interface ModgateConfig {
   sumdb: SumdbTarget[];
   origins: OriginConfig[];
   git: { maxProcesses: number };
-  sync: { webhookSecret?: SecretRef; webhookMaxBytes: number; pollIntervalSeconds: number };
+  /** `historyDays`: webhook deliveries and finished sync jobs are deleted after this (0: kept). */
+  sync: { webhookSecret?: SecretRef; webhookMaxBytes: number; pollIntervalSeconds: number; historyDays: number };
   cache: { listTtlSeconds: number; upstreamTimeoutSeconds: number };
   auth: AuthConfig;
   audit: AuditConfig;
@@ -165,6 +166,7 @@ export const rawConfigSchema = z
     webhookSecret: secretRef.optional(),
     webhookMaxBytes: z.coerce.number().int().min(1024).max(100 << 20).default(5 << 20),
     pollIntervalSeconds: z.coerce.number().int().min(0).max(86400).default(300),
+    syncHistoryDays: z.coerce.number().int().min(0).max(36500).default(30),
     workers: z.coerce.number().int().min(1).max(64).default(1),
     gitMaxProcesses: z.coerce.number().int().min(1).max(64).default(4),
     listTtlSeconds: z.coerce.number().int().min(0).max(86400).default(60),
@@ -245,7 +247,7 @@ export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: stri
     sumdb: raw.sumdb,
     origins: raw.origins,
     git: { maxProcesses: raw.gitMaxProcesses },
-    sync: { webhookSecret: raw.webhookSecret, webhookMaxBytes: raw.webhookMaxBytes, pollIntervalSeconds: raw.pollIntervalSeconds },
+    sync: { webhookSecret: raw.webhookSecret, webhookMaxBytes: raw.webhookMaxBytes, pollIntervalSeconds: raw.pollIntervalSeconds, historyDays: raw.syncHistoryDays },
     cache: { listTtlSeconds: raw.listTtlSeconds, upstreamTimeoutSeconds: raw.upstreamTimeoutSeconds },
     auth: {
       mode: raw.authMode ?? 'on',

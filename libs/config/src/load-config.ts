@@ -23,6 +23,7 @@ export const ENV_SETTINGS: Record<string, string> = {
   MODGATE_GIT_MAX_PROCESSES: 'gitMaxProcesses',
   MODGATE_WEBHOOK_MAX_BYTES: 'webhookMaxBytes',
   MODGATE_POLL_INTERVAL_SECONDS: 'pollIntervalSeconds',
+  MODGATE_SYNC_HISTORY_DAYS: 'syncHistoryDays',
   MODGATE_UPSTREAM_TIMEOUT_SECONDS: 'upstreamTimeoutSeconds',
   MODGATE_AUTH: 'authMode',
   MODGATE_JWT_SECRET: 'jwtSecret',

@@ -86,6 +86,11 @@ describe('evaluate', () => {
     ['admin-scoped token without read scope may not download', policy, adminToken, read('git.corp.example/x/y', 'v1.0.0'), no('token ops may not read git.corp.example/x/y: the token lacks the read scope')],
     ['sync permission through a custom role', policy, dave, { action: 'module:sync', modulePath: 'git.corp.example/acme/widget', source: 'private' }, ok],
     ['reader role does not sync', policy, alice, { action: 'module:sync', modulePath: 'git.corp.example/payments/ledger', source: 'private' }, no('alice may not sync git.corp.example/payments/ledger')],
+    ['deny rule holds for a case variant of the path', policy, alice, read('git.corp.example/Payments/Legacy', 'v1.0.1'), no('git.corp.example/Payments/Legacy@v1.0.1 is blocked: leaks card numbers (policy security-baseline)')],
+    ['path deny rule holds for a case variant of the org', policy, alice, read('github.com/EVIL/pkg', 'v1.0.0', 'upstream'), no('github.com/EVIL/pkg@v1.0.0 is blocked: malicious publisher (policy security-baseline)')],
+    ['binding holds for a case variant of the path', policy, alice, read('git.corp.example/PAYMENTS/ledger', 'v1.0.0'), ok],
+    ['a case variant of an unbound path stays unbound', policy, bob, read('git.corp.example/Payments/ledger', 'v1.0.0'), no('bob may not read git.corp.example/Payments/ledger')],
+    ['token restriction holds for a case variant', policy, ciWidget, read('git.corp.example/acme/Gadget', 'v1.0.0'), no('token ci-widget may not read git.corp.example/acme/Gadget: the token is restricted to git.corp.example/acme/widget')],
     ['public modules are not syncable by default', policy, bob, { action: 'module:sync', modulePath: 'github.com/fixture/alpha', source: 'upstream' }, no('bob may not sync github.com/fixture/alpha')],
   ];
   it.each(cases)('%s', (_name, p, principal, request, want) => {

@@ -22,6 +22,11 @@ describe('ModuleAccess (with a stand-in PolicyService)', () => {
     expect(() => access.assertCanRead(bob, 'git.corp.example/acme/widget', 'v1.0.0')).toThrow(new ForbiddenError('bob may not read git.corp.example/acme/widget'));
   });
 
+  it('treats every spelling of a private path as private (not a public module anyone may read)', () => {
+    expect(() => access.assertCanRead(bob, 'git.corp.example/Acme/widget', 'v1.0.0')).toThrow(new ForbiddenError('bob may not read git.corp.example/Acme/widget'));
+    expect(() => access.assertCanRead(bob, 'Git.Corp.Example/acme/widget')).toThrow(ForbiddenError);
+  });
+
   it('hides denied versions from lists', () => {
     expect(access.visibleVersions(bob, 'golang.org/x/text', ['v0.3.6', 'v0.3.7', 'v0.3.8', 'v0.4.0'])).toEqual(['v0.3.8', 'v0.4.0']);
     expect(access.isBlocked('golang.org/x/text', 'v0.3.7')).toBe(true);

@@ -36,6 +36,11 @@ export class ModuleAccess implements PermissionChecker {
     this.assert(principal, { action: 'module:sync', modulePath, source: this.sourceOf(modulePath) });
   }
 
+  /** Whether the principal may sync the module's repository. */
+  canSync(principal: Principal, modulePath: string): boolean {
+    return this.decide(principal, { action: 'module:sync', modulePath, source: this.sourceOf(modulePath) }).allowed;
+  }
+
   /** The versions deny rules leave visible (for `@v/list` and `@latest`). */
   visibleVersions(_principal: Principal, modulePath: string, versions: readonly string[]): string[] {
     const policy = this.policies.current();

@@ -83,7 +83,10 @@ describe('matchesModulePattern (GOPRIVATE/GONOSUMDB prefix semantics)', () => {
     ['question mark', 'github.com/acme/tool?', 'github.com/acme/tool1/cmd', true],
     ['class', 'github.com/acme/[a-c]*', 'github.com/acme/billing', true],
     ['negated class', 'github.com/acme/[^a-c]*', 'github.com/acme/billing', false],
-    ['case matters', 'github.com/Acme/*', 'github.com/acme/x', false],
+    ['case is ignored in the glob', 'github.com/Acme/*', 'github.com/acme/x', true],
+    ['case is ignored in the path', 'github.com/acme/widget', 'github.com/ACME/Widget', true],
+    ['case is ignored in a class', 'github.com/acme/[a-c]*', 'github.com/acme/Billing', true],
+    ['case-folded lookalike org still differs', 'github.com/evil/*', 'github.com/Evilcorp/pkg', false],
     ['bad glob matches nothing', 'github.com/[', 'github.com/[', false],
     ['empty glob matches nothing', '', 'github.com/x', false],
   ];

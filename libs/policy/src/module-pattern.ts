@@ -1,3 +1,5 @@
+import { foldKey } from '#gomod';
+
 /** A glob that is not valid `path.Match` syntax (Go's path.ErrBadPattern). */
 export class BadPatternError extends Error {
   constructor(pattern: string) {
@@ -150,8 +152,15 @@ const HAS_META = /[*?[\\]/;
  * x/mod `module.MatchPrefixPatterns` for one glob, as the go command applies GOPRIVATE and
  * GONOSUMDB: a glob of N path elements matches a module path whose first N elements match it, so
  * `github.com/evil/*` matches `github.com/evil/x` and `github.com/evil/x/v2`, and `*` matches every path.
+ * Unlike the go command, case is ignored: git hosts (GitHub, GitLab, Gitea) resolve
+ * `github.com/Acme/Widget` to the same repository as `github.com/acme/widget`, so a policy must
+ * hold for every spelling.
  */
 export function matchesModulePattern(glob: string, modulePath: string): boolean {
+  return matchesFoldedPattern(foldKey(glob), foldKey(modulePath));
+}
+
+function matchesFoldedPattern(glob: string, modulePath: string): boolean {
   if (glob.endsWith('/')) glob = glob.slice(0, -1);
   if (glob === '') return false;
   // Fast paths for the common shapes, `host/path` and `host/path/*`, without glob characters.

@@ -1,6 +1,7 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { NotFoundException } from '@nestjs/common';
 import { ForbiddenError, InvalidRequestError, TooManyAttemptsError, UnauthorizedError } from '#auth';
+import { BlobStoreWriteError } from '#storage';
 import { NotFoundError } from './errors.js';
 import { ProxyExceptionFilter } from './proxy-exception.filter.js';
 
@@ -70,5 +71,13 @@ describe('ProxyExceptionFilter', () => {
     expect(body.error.code).toBe('internal');
     expect(body.error.message).toBe(`internal error (id ${body.error.id})`);
     expect(sent.body).not.toContain('hunter2');
+  });
+
+  it('answers a blob store that refuses writes 503 with one clear line, the cause only in the log', () => {
+    const { host, sent } = capture('/github.com/x/y/@v/v1.0.0.zip');
+    const cause = Object.assign(new Error("EROFS: read-only file system, open '/srv/modgate/blobs/.tmp/.tmp-1'"), { code: 'EROFS' });
+    filter.catch(new BlobStoreWriteError('github.com/x/y/@v/v1.0.0.zip', 'not writable', cause), host);
+    expect(sent.status).toBe(503);
+    expect(sent.body).toBe('modgate: blob store is not writable; nothing can be cached until an operator fixes it (the server log has the cause)\n');
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AuthError } from '#auth';
+import { BlobStoreWriteError } from '#storage';
 import { DomainError } from './errors.js';
 import { CACHE_NONE } from './cache-control.js';
 
@@ -39,6 +40,7 @@ export class ProxyExceptionFilter implements ExceptionFilter {
     let code: string | undefined;
     let headers: Record<string, string> = {};
     let id: string | undefined;
+    let logged = false;
     if (error instanceof DomainError) {
       status = error.status;
       message = error.message;
@@ -47,6 +49,11 @@ export class ProxyExceptionFilter implements ExceptionFilter {
       message = error.message;
       code = error.code;
       headers = error.headers;
+    } else if (error instanceof BlobStoreWriteError) {
+      this.logger.error(error.message);
+      logged = true;
+      status = 503;
+      message = error.reason;
     } else if (error instanceof HttpException) {
       status = error.getStatus();
       message = status === 404 ? 'not found' : error.message;
@@ -60,7 +67,7 @@ export class ProxyExceptionFilter implements ExceptionFilter {
       status = 500;
       message = `internal error (id ${id})`;
     }
-    if (status >= 500 && status !== 500) this.logger.warn(message);
+    if (status >= 500 && status !== 500 && !logged) this.logger.warn(message);
     if (reply.sent) return;
     reply.status(status).header('cache-control', CACHE_NONE);
     for (const [name, value] of Object.entries(headers)) reply.header(name, value);

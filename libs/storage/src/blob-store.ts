@@ -22,6 +22,26 @@ export class BlobIntegrityError extends Error {
   }
 }
 
+/**
+ * The store refused a write: read-only or lacking permission (`not writable`), or out of space
+ * (`full`). The client sees the one-line `reason`; the cause goes to the log.
+ */
+export class BlobStoreWriteError extends Error {
+  constructor(
+    readonly key: string,
+    readonly condition: 'not writable' | 'full',
+    override readonly cause: unknown,
+  ) {
+    super(`blob store is ${condition}: cannot store ${key}: ${(cause as { message?: string } | null)?.message ?? String(cause)}`);
+    this.name = 'BlobStoreWriteError';
+  }
+
+  /** The line a client sees. */
+  get reason(): string {
+    return `blob store is ${this.condition}; nothing can be cached until an operator fixes it (the server log has the cause)`;
+  }
+}
+
 /** A key that is not a clean relative path (`..`, empty segments, leading `/`, backslash, NUL). */
 export class InvalidBlobKeyError extends Error {
   constructor(readonly key: string) {

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { BlobIntegrityError, BlobNotFoundError, InvalidBlobKeyError } from './blob-store.js';
+import { execFileSync } from 'node:child_process';
+import { BlobIntegrityError, BlobNotFoundError, BlobStoreWriteError, InvalidBlobKeyError } from './blob-store.js';
 import { FsBlobStore } from './fs-blob-store.js';
 import { describeBlobStoreConformance } from './testing.js';
 
@@ -99,5 +100,19 @@ describe('FsBlobStore', () => {
       await expect(store.stat('alias/@v/list')).resolves.toEqual({ size: 7 });
       await expect(store.get('alias/@v/missing')).rejects.toBeInstanceOf(BlobNotFoundError);
     });
+  });
+
+  it('reports a store it may not write to as "not writable", even to root (an immutable directory)', async () => {
+    await store.put('a/@v/v1.0.0.mod', Buffer.from('module a\n'));
+    // chattr +i refuses writes to everyone, root included (the tests run as root).
+    execFileSync('chattr', ['+i', join(root, '.tmp')]);
+    try {
+      const refused = await store.put('a/@v/v1.0.1.mod', Buffer.from('module a\n')).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(BlobStoreWriteError);
+      expect((refused as BlobStoreWriteError).condition).toBe('not writable');
+      expect((refused as BlobStoreWriteError).message).toMatch(/^blob store is not writable: cannot store a\/@v\/v1.0.1.mod: EPERM/);
+    } finally {
+      execFileSync('chattr', ['-i', join(root, '.tmp')]);
+    }
   });
 });

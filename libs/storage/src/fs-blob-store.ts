@@ -4,11 +4,13 @@ import { access, mkdir, open, realpath, rename, rm, unlink, type FileHandle } fr
 import { join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { assertExpected } from './blob-digest.js';
-import { BlobNotFoundError, InvalidBlobKeyError, type BlobInfo, type BlobStore } from './blob-store.js';
+import { BlobNotFoundError, BlobStoreWriteError, InvalidBlobKeyError, type BlobInfo, type BlobStore } from './blob-store.js';
 import { assertValidKey } from './key.js';
 import { spoolToFile } from './spool-file.js';
 
 const TMP_DIR = '.tmp';
+const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS']);
+const FULL = new Set(['ENOSPC', 'EDQUOT']);
 
 /**
  * Blobs as files under `rootDir` (created on first use), at the path of their key. Writes go to a
@@ -25,6 +27,17 @@ export class FsBlobStore implements BlobStore {
   }
 
   async put(key: string, body: Readable | Buffer, expected?: Partial<BlobInfo>): Promise<BlobInfo> {
+    try {
+      return await this.write(key, body, expected);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (NOT_WRITABLE.has(code)) throw new BlobStoreWriteError(key, 'not writable', error);
+      if (FULL.has(code)) throw new BlobStoreWriteError(key, 'full', error);
+      throw error;
+    }
+  }
+
+  private async write(key: string, body: Readable | Buffer, expected?: Partial<BlobInfo>): Promise<BlobInfo> {
     const segments = this.segmentsOf(key);
     const root = await this.root();
     const tmpPath = join(await this.directory(root, [TMP_DIR]), `.tmp-${randomBytes(12).toString('hex')}`);

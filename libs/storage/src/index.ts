@@ -1,6 +1,7 @@
 export {
   BlobIntegrityError,
   BlobNotFoundError,
+  BlobStoreWriteError,
   InvalidBlobKeyError,
   type BlobInfo,
   type BlobStore,

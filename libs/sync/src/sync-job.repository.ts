@@ -131,6 +131,17 @@ export class SyncJobRepository {
     await this.sql.query(`UPDATE "repo_sync_state" SET "last_polled_at" = now() WHERE "code_root" = $1`, [codeRoot]);
   }
 
+  /** Deletes webhook deliveries and finished jobs older than `days`; pending and running jobs stay. */
+  async prune(days: number): Promise<{ deliveries: number; jobs: number }> {
+    const [row] = await this.sql.query<{ deliveries: string; jobs: string }>(
+      `WITH d AS (DELETE FROM "webhook_delivery" WHERE "received_at" < now() - make_interval(days => $1) RETURNING 1),
+       j AS (DELETE FROM "sync_job" WHERE "state" IN ('done', 'failed') AND coalesce("finished_at", "created_at") < now() - make_interval(days => $1) RETURNING 1)
+       SELECT (SELECT count(*) FROM d)::text AS "deliveries", (SELECT count(*) FROM j)::text AS "jobs"`,
+      [days],
+    );
+    return { deliveries: Number(row?.deliveries ?? 0), jobs: Number(row?.jobs ?? 0) };
+  }
+
   /** Makes a repository known to the poller. */
   async track(codeRoot: string): Promise<void> {
     await this.sql.query(`INSERT INTO "repo_sync_state" ("code_root") VALUES ($1) ON CONFLICT ("code_root") DO NOTHING`, [codeRoot]);

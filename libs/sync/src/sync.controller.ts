@@ -31,14 +31,16 @@ export class SyncController {
   }
 
   @Get('jobs/:id')
-  @ApiOperation({ summary: 'State of a sync job' })
+  @ApiOperation({ summary: 'State of a sync job', description: 'Needs the sync permission for the job\'s repository (admins have it); other jobs are answered 404.' })
   @ApiParam({ name: 'id', description: 'Job id from POST /api/sync.' })
   @ApiOkResponse({ schema: SYNC_JOB_SCHEMA })
-  @ApiErrors(400, 404)
-  async job(@Param('id') id: string) {
+  @ApiErrors(400, 403, 404)
+  async job(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     if (!/^\d{1,18}$/.test(id)) throw new InvalidInputError('job id must be a number');
+    this.access.assertCan(principal, 'module:sync');
     const job = await this.requests.job(id);
-    if (!job) throw new NotFoundError(`no sync job ${id}`);
+    // Ids are sequential: a job of a repository the caller may not sync looks like a missing one.
+    if (!job || !this.access.canSync(principal, job.codeRoot)) throw new NotFoundError(`no sync job ${id}`);
     return job;
   }
 }

@@ -23,6 +23,7 @@ import { WebhookService } from './webhook.service.js';
     WebhookService,
     SyncRequestService,
   ],
+  exports: [SyncJobRepository],
 })
 export class SyncModule implements OnModuleInit {
   constructor(

@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RequestAuditNote } from '#audit';
 import { MODGATE_CONFIG, type ModgateConfig, type SecretRef } from '#config';
 import { recordWebhookDelivery, type WebhookResult } from '#metrics';
+import { checkPath } from '#gomod';
 import { InvalidInputError } from '#proxy';
 import { OriginMatcher, PrivateGitSource } from '#vcs';
 import { SyncJobRepository } from './sync-job.repository.js';
@@ -53,6 +54,9 @@ export class WebhookService {
 
   private async handle(provider: string, headers: Record<string, string | undefined>, rawBody: Buffer | undefined, body: unknown, note?: RequestAuditNote): Promise<WebhookAnswer> {
     if (!(WEBHOOK_PROVIDERS as readonly string[]).includes(provider)) throw new InvalidInputError(`unknown webhook provider ${JSON.stringify(provider.slice(0, 40))}`);
+    if (isFormEncoded(headers['content-type'])) {
+      throw new InvalidInputError('webhook: the body is form-encoded (payload=...); set the webhook content type to application/json');
+    }
     if (!rawBody) throw new InvalidInputError('webhook bodies must be JSON (set the content type to application/json)');
     let event: WebhookEvent;
     try {
@@ -73,8 +77,11 @@ export class WebhookService {
     if (event.action === 'ping') return { status: 200, message: 'pong', result: 'ping' };
     if (event.action === 'ignored') return { status: 202, message: `event ${event.event} ignored`, result: 'ignored' };
     let codeRoot: string | null = null;
-    if (claimed) codeRoot = await this.git.codeRootOf(claimed.candidate).catch(() => null);
-    if (codeRoot !== claimed?.candidate) codeRoot = null;
+    if (claimed) {
+      const repository = this.configuredName(event.repoCandidates);
+      codeRoot = await this.git.codeRootOf(repository).catch(() => null);
+      if (codeRoot !== repository) codeRoot = null;
+    }
     if (note && codeRoot) note.module = codeRoot;
     const fresh = await this.jobs.recordDelivery({
       id: event.deliveryId,
@@ -88,6 +95,28 @@ export class WebhookService {
     this.worker.poke();
     return { status: 202, message: `sync of ${codeRoot} queued`, result: 'queued' };
   }
+
+  /**
+   * The repository a payload names, as its origin spells it. Every name a private origin claims
+   * must be a well-formed import path (no escapes, no `..`): a URL such as
+   * `https://github.com/acme/widget%2f..%2fsecret` would make git fetch another repository.
+   */
+  private configuredName(candidates: readonly string[]): string {
+    const claimed = candidates.filter((candidate) => this.matcher.claims(candidate));
+    for (const candidate of claimed) {
+      try {
+        checkPath(candidate);
+      } catch {
+        throw new InvalidInputError(`webhook: ${JSON.stringify(candidate.slice(0, 200))} is not a repository path; nothing synced`);
+      }
+    }
+    const first = claimed[0]!;
+    return this.matcher.configuredSpelling(first) ?? first;
+  }
+}
+
+function isFormEncoded(contentType: string | undefined): boolean {
+  return (contentType ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
 }
 
 async function readSecret(ref: SecretRef): Promise<string | undefined> {
