@@ -8,6 +8,7 @@ import type { InitialAdmin } from '#auth';
 import type { ModgateConfig } from '#config';
 import { NestPinoLogger, RequestLogController, createLogger, exposeRequestIds, logRoutes, requestIdOf } from '#logging';
 import { OriginMatcher } from '#vcs';
+import { secureApiHeaders } from './api-headers.js';
 import { AppModule } from './app.module.js';
 import { buildOpenApiDocument } from './docs/openapi-document.js';
 import { OpenApiDocs } from './docs/openapi-docs.js';
@@ -65,6 +66,7 @@ export async function createApp(config: ModgateConfig, log: PinoLogger): Promise
   });
   const fastify = app.getHttpAdapter().getInstance();
   exposeRequestIds(fastify);
+  secureApiHeaders(fastify);
   logRoutes(fastify, log);
   app.get(OpenApiDocs).publish(buildOpenApiDocument(app));
   return app;
