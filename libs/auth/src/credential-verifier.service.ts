@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AuditWriter, type AuditPrincipal } from '#audit';
+import { AuditWriter, UnauthenticatedTally, type AuditPrincipal } from '#audit';
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
 import { recordAuthCacheHit, recordAuthThrottled, recordAuthVerification, type AuthMethod } from '#metrics';
 import { AuthEvents } from './auth-events.service.js';
@@ -40,6 +40,7 @@ export class CredentialVerifier {
     private readonly ldap: LdapVerifier,
     private readonly events: AuthEvents,
     private readonly audit: AuditWriter,
+    private readonly refusals: UnauthenticatedTally,
   ) {
     this.cache = new VerificationCache(Math.max(config.auth.cacheTtlSeconds * 1000, TOKEN_CACHE_MS));
     this.passwordTtlMs = config.auth.cacheTtlSeconds * 1000;
@@ -84,18 +85,26 @@ export class CredentialVerifier {
     return this.password(credentials.username, credentials.password, clientIp, key!);
   }
 
-  /** The `auth.login` event of one verification; a failed audit write is logged, the login stands. */
+  /**
+   * The `auth.login` event of one verification; a failed audit write is logged, the login stands.
+   * Wrong credentials and throttled attempts are counted per minute and address instead (UnauthenticatedTally).
+   */
   private async recordLogin(attempted: AuditPrincipal, clientIp: string, outcome: Principal | AuthError, via: string): Promise<void> {
     const failed = outcome instanceof AuthError;
+    const event = {
+      action: 'auth.login',
+      principal: failed ? attempted : { kind: outcome.kind, name: outcome.name, groups: outcome.groups },
+      ip: clientIp,
+      status: failed ? outcome.status : 200,
+      reason: failed ? outcome.message : null,
+      detail: { via: failed ? via : outcome.via },
+    };
+    if (failed && (outcome.status === 401 || outcome.status === 429)) {
+      this.refusals.count(event);
+      return;
+    }
     await this.audit
-      .record({
-        action: 'auth.login',
-        principal: failed ? attempted : { kind: outcome.kind, name: outcome.name, groups: outcome.groups },
-        ip: clientIp,
-        status: failed ? outcome.status : 200,
-        reason: failed ? outcome.message : null,
-        detail: { via: failed ? via : outcome.via },
-      })
+      .record(event)
       .catch((err: Error) => this.logger.warn(`login of ${attempted.name ?? 'a token'} was not audited: ${err.message}`));
   }
 
