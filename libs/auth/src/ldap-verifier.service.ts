@@ -48,11 +48,14 @@ export class LdapVerifier {
         clearTimeout(timer);
         settle();
       };
-      const unavailable = (detail: string) => {
+      const unavailable = (detail: string, reason = 'the directory cannot be reached') => {
         this.logger.warn(`directory unavailable: ${detail}`);
-        finish(() => reject(new AuthUnavailableError('authentication backend unavailable')));
+        finish(() => reject(new AuthUnavailableError(`authentication backend unavailable: ${reason}`)));
       };
-      const timer = setTimeout(() => unavailable(`no answer from ${ldap.url} within ${ldap.timeoutSeconds} s`), ldap.timeoutSeconds * 1000 + 250);
+      const timer = setTimeout(
+        () => unavailable(`no answer from ${ldap.url} within ${ldap.timeoutSeconds} s`, `the directory did not answer within ${ldap.timeoutSeconds} s`),
+        ldap.timeoutSeconds * 1000 + 250,
+      );
       let request: LdapCredentialsRequest;
       try {
         request = { ldapCredentials: { username, password }, bindPassword: ldap.bindCredentials ? readSecretRef(ldap.bindCredentials) : undefined };
