@@ -58,7 +58,7 @@ export class AuditHttpHook {
     const requestId = request.id;
     reply.header('x-request-id', requestId);
     if (isUnauthenticatedRefusal(request, reply.statusCode)) {
-      this.tally.count(this.eventOf(request, reply, payload, kind, requestId));
+      await this.tally.count(this.eventOf(request, reply, payload, kind, requestId));
       return payload;
     }
     try {

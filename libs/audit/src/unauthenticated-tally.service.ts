@@ -28,10 +28,11 @@ interface Bucket {
 
 /**
  * Refusals of requests without valid credentials (401s, throttled logins, bad webhook signatures)
- * cost anyone nothing to send, so they are not one audit row each: they are counted per minute,
- * client address, action and status, and each count becomes one row when its minute is over
- * (`detail.count`, the user names tried in `detail.users`). Rows go through the writer like any
- * other, so the hash chain covers them. Counts not yet written are written at shutdown.
+ * cost anyone nothing to send, so they are not one audit row each. Per minute, client address,
+ * action and status, the first is recorded in full at once; the rest are counted and become one
+ * row when the minute is over (`detail.count` of them, the user names tried in `detail.users`).
+ * Rows go through the writer like any other, so the hash chain covers them. Counts not yet
+ * written are written at shutdown.
  */
 @Injectable()
 export class UnauthenticatedTally implements BeforeApplicationShutdown {
@@ -47,8 +48,11 @@ export class UnauthenticatedTally implements BeforeApplicationShutdown {
     this.options = { ...DEFAULTS, ...options };
   }
 
-  /** Counts one refused request; nothing is written now. */
-  count(event: AuditEventInput): void {
+  /**
+   * Counts one refused request. The first of its minute is recorded at once (resolves when it is
+   * durable); later ones only counted. Never rejects: a lost row is logged.
+   */
+  async count(event: AuditEventInput): Promise<void> {
     if (!this.writer.enabled) return;
     const now = this.options.now();
     const window = Math.floor(now / this.options.windowMs) * this.options.windowMs;
@@ -63,19 +67,24 @@ export class UnauthenticatedTally implements BeforeApplicationShutdown {
     if (!bucket) {
       bucket = { window, first: { ...event, ip }, count: 0, lastAt: now, names: new Set(), reasons: new Set() };
       this.buckets.set(key, bucket);
+      this.schedule(window);
+      if (ip !== null) {
+        await this.writer.record(event).catch((err: Error) => this.logger.error(`a refused request was not recorded: ${err.message}`));
+        return;
+      }
     }
     bucket.count++;
     bucket.lastAt = now;
     if (event.principal.name && bucket.names.size < MAX_NAMES) bucket.names.add(event.principal.name);
     if (event.reason && bucket.reasons.size < MAX_REASONS) bucket.reasons.add(event.reason);
-    this.schedule(window);
   }
 
   /** Writes the counts of windows that are over (all of them with `all`). */
   async flush(all = false): Promise<void> {
     const current = Math.floor(this.options.now() / this.options.windowMs) * this.options.windowMs;
-    const due = [...this.buckets].filter(([, bucket]) => all || bucket.window < current);
-    for (const [key] of due) this.buckets.delete(key);
+    const over = [...this.buckets].filter(([, bucket]) => all || bucket.window < current);
+    for (const [key] of over) this.buckets.delete(key);
+    const due = over.filter(([, bucket]) => bucket.count > 0);
     const results = await Promise.allSettled(due.map(([, bucket]) => this.writer.record(this.rowOf(bucket))));
     const lost = results.filter((r) => r.status === 'rejected').length;
     if (lost > 0) this.logger.error(`${lost} count(s) of unauthenticated requests were not recorded: ${(results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason}`);
@@ -108,7 +117,7 @@ export class UnauthenticatedTally implements BeforeApplicationShutdown {
       ip: first.ip,
       userAgent: first.userAgent ?? null,
       status: first.status ?? null,
-      reason: count === 1 ? (first.reason ?? null) : `${count} requests without valid credentials${first.reason ? `, e.g. ${first.reason}` : ''}`,
+      reason: `${count} more request(s) without valid credentials${first.reason ? `, e.g. ${first.reason}` : ''}`,
       requestId: first.requestId ?? null,
       detail: {
         ...first.detail,

@@ -59,7 +59,7 @@ describe('UnauthenticatedTally', () => {
   const get = (ip: string, headers: Record<string, string> = {}) =>
     app.inject({ method: 'GET', url: '/example.com/m/@v/list', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': ip, ...headers } });
 
-  it('writes one row per minute, address, action and status instead of one per request, and keeps the chain valid', async () => {
+  it('records the first refusal of each minute, address, action and status at once, and counts the rest into one row', async () => {
     const answers = await Promise.all([
       ...Array.from({ length: 300 }, () => get('203.0.113.1')),
       ...Array.from({ length: 50 }, () => get('203.0.113.2')),
@@ -69,34 +69,48 @@ describe('UnauthenticatedTally', () => {
     expect(new Set(answers.map((a) => a.statusCode))).toEqual(new Set([401, 429]));
     expect(answers[0]!.body).toBe('modgate: authentication required\n');
     expect((await get('203.0.113.1', { authorization: 'ok' })).statusCode).toBe(200);
-    // Only the authenticated request is a row so far; the counts wait for their minute to end.
-    expect((await rows()).map((r) => r.status)).toEqual([200]);
+    const firsts = (await rows()).map((r) => [r.action, r.ip, r.status, r.detail?.count ?? null]);
+    expect(firsts).toHaveLength(5);
+    expect(firsts).toEqual(
+      expect.arrayContaining([
+        ['goproxy.list', '203.0.113.1', 401, null],
+        ['goproxy.list', '203.0.113.2', 401, null],
+        ['goproxy.list', '203.0.113.1', 429, null],
+        ['webhook.delivery', '203.0.113.3', 401, null],
+        ['goproxy.list', '203.0.113.1', 200, null],
+      ]),
+    );
     now += 60_000;
     expect((await get('203.0.113.1')).statusCode).toBe(401);
     await tally.flush();
-    const counted = (await rows()).slice(1).map((r) => [r.action, r.ip, r.status, r.detail?.count, r.principal_kind]);
-    expect(counted).toEqual([
-      ['goproxy.list', '203.0.113.1', 401, 300, 'anonymous'],
-      ['goproxy.list', '203.0.113.2', 401, 50, 'anonymous'],
-      ['goproxy.list', '203.0.113.1', 429, 20, 'anonymous'],
-      ['webhook.delivery', '203.0.113.3', 401, 30, 'anonymous'],
-    ]);
+    const counted = (await rows()).slice(5).map((r) => [r.action, r.ip, r.status, r.detail?.count ?? null, r.principal_kind]);
+    expect(counted).toEqual(
+      expect.arrayContaining([
+        ['goproxy.list', '203.0.113.1', 401, 299, 'anonymous'],
+        ['goproxy.list', '203.0.113.2', 401, 49, 'anonymous'],
+        ['goproxy.list', '203.0.113.1', 429, 19, 'anonymous'],
+        ['webhook.delivery', '203.0.113.3', 401, 29, 'anonymous'],
+        // The next minute's first refusal, in full.
+        ['goproxy.list', '203.0.113.1', 401, null, 'anonymous'],
+      ]),
+    );
+    expect(counted).toHaveLength(5);
     await tally.beforeApplicationShutdown();
-    expect((await rows()).length).toBe(6);
+    expect((await rows()).length).toBe(10);
     expect((await verify.verify()).ok).toBe(true);
   });
 
   it('keeps the user names tried, and bounds the number of addresses per minute', async () => {
     const bounded = new UnauthenticatedTally(writer, { now: () => now, maxBuckets: 3 });
     for (let i = 0; i < 100; i++) {
-      bounded.count({ action: 'auth.login', principal: { kind: 'user', name: `user${i % 30}`, groups: [] }, ip: `198.51.100.${i}`, status: 401, reason: 'invalid user name or password' });
+      void bounded.count({ action: 'auth.login', principal: { kind: 'user', name: `user${i % 30}`, groups: [] }, ip: `198.51.100.${i}`, status: 401, reason: 'invalid user name or password' });
     }
     await bounded.flush(true);
-    const written = (await rows()).slice(6);
-    expect(written.map((r) => [r.ip, r.detail?.count])).toEqual([
-      ['198.51.100.0', 1],
-      ['198.51.100.1', 1],
-      ['198.51.100.2', 1],
+    const written = (await rows()).slice(10);
+    expect(written.map((r) => [r.ip, r.detail?.count ?? null])).toEqual([
+      ['198.51.100.0', null],
+      ['198.51.100.1', null],
+      ['198.51.100.2', null],
       [null, 97],
     ]);
     expect(written[3]!.detail?.users).toHaveLength(20);

@@ -100,7 +100,7 @@ export class CredentialVerifier {
       detail: { via: failed ? via : outcome.via },
     };
     if (failed && (outcome.status === 401 || outcome.status === 429)) {
-      this.refusals.count(event);
+      await this.refusals.count(event);
       return;
     }
     await this.audit
