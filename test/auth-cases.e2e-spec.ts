@@ -256,7 +256,7 @@ describe('authentication: the table of cases (real slapd, modgate over HTTPS)', 
     const locked = await get('/api/whoami', basicAuth('bob', PASSWORDS.bob));
     expect(locked.status).toBe(429);
     expect(locked.headers['retry-after']).toBe('2');
-    expect(JSON.parse(locked.body.toString()).error.message).toMatch(/^too many failed logins for bob; try again in 2 s$/);
+    expect(JSON.parse(locked.body.toString()).error.message).toMatch(/^too many failed logins for bob from 127\.0\.0\.1; try again in 2 s$/);
     // Another user from the same address is not locked out by bob's failures.
     expect((await get('/api/whoami', basicAuth('zoe', PASSWORDS.zoe))).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 2100));
@@ -269,7 +269,7 @@ describe('authentication: the table of cases (real slapd, modgate over HTTPS)', 
     try {
       expect((await get('/api/whoami', basicAuth('alice', PASSWORDS.alice))).status).toBe(200);
       const uncached = await get('/github.com/fixture/alpha/@v/list', basicAuth('zoe', 'a-password-never-verified'));
-      expect([uncached.status, uncached.body.toString()]).toEqual([503, 'modgate: authentication backend unavailable\n']);
+      expect([uncached.status, uncached.body.toString()]).toEqual([503, 'modgate: authentication backend unavailable: the directory cannot be reached\n']);
       expect((await get('/api/whoami', bearerAuth(tokens.valid))).status).toBe(200);
     } finally {
       await slapd.restart();

@@ -37,6 +37,10 @@ export interface TestSlapd {
   stop(): Promise<void>;
   /** Starts it again on the same port with the same database. */
   restart(): Promise<void>;
+  /** SIGSTOP: the port still accepts connections but nothing answers (a hung directory). */
+  freeze(): void;
+  /** SIGCONT after {@link freeze}. */
+  thaw(): void;
   /** Stops the server and removes its directory. Idempotent. */
   close(): Promise<void>;
 }
@@ -166,6 +170,8 @@ export async function startSlapd(): Promise<TestSlapd> {
     log: () => output,
     stop,
     restart: start,
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
     async close() {
       if (closed) return;
       closed = true;

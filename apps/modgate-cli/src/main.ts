@@ -7,6 +7,7 @@ import { POLICY_USAGE } from './policy.command.js';
 import { SERVE_USAGE } from './serve.command.js';
 import { SYNC_USAGE } from './sync.command.js';
 import { TOKEN_USAGE } from './token.command.js';
+import { UNLOCK_USAGE } from './unlock.command.js';
 import { WARM_USAGE } from './warm-usage.js';
 
 const USAGE = `usage: modgate <command> [arguments]       (modgate <command> --help: its usage)
@@ -25,6 +26,7 @@ commands:
   audit who-pulled <module>@<version>, audit summary   (modgate audit help: all filters)
   token create <name> [--scopes read,admin] [--days N] [--modules GLOBS] [--owner NAME]
   token list [--all] [--revoked], token revoke <id>
+  unlock <user> [--ip ADDRESS] | --ip ADDRESS | --all | --list   lift failed-login locks
 
 environment:
   MODGATE_URL     the server, e.g. https://modgate.corp.example
@@ -55,6 +57,7 @@ const commands: Record<string, Command> = {
   sync: { usage: SYNC_USAGE, run: async (args) => (await import('./sync.command.js')).syncCommand(ApiClient.fromEnv(), args) },
   audit: { usage: AUDIT_USAGE, run: async (args) => (await import('./audit.command.js')).auditCommand(ApiClient.fromEnv(), args) },
   token: { usage: TOKEN_USAGE, run: async (args) => (await import('./token.command.js')).tokenCommand(ApiClient.fromEnv(), args) },
+  unlock: { usage: UNLOCK_USAGE, run: async (args) => (await import('./unlock.command.js')).unlockCommand(ApiClient.fromEnv(), args) },
 };
 
 const isHelp = (arg: string | undefined) => arg === 'help' || arg === '--help' || arg === '-h';

@@ -19,12 +19,18 @@ export function csvLine(e: AuditEvent): string {
 }
 
 /**
- * A field: quoted when it holds a comma, quote or line break. Text starting with `=`, `+`, `-`,
- * `@`, tab or CR gets a leading `'`, so a spreadsheet does not run a user agent as a formula.
+ * Spreadsheets skip leading blanks before a formula: `=`, `+`, `-`, `@` (or their full-width
+ * forms) after any run of white space, and a leading tab or CR.
+ */
+const FORMULA_START = /^[\s\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r]/;
+
+/**
+ * A field: quoted when it holds a comma, quote or line break. Text that a spreadsheet would read
+ * as a formula (see FORMULA_START) gets a leading `'`, so it does not run a user agent.
  */
 export function csvField(value: string | number | boolean | null): string {
   if (value === null) return '';
   if (typeof value !== 'string') return String(value);
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -7,6 +7,7 @@ import { AuditHttpHook, FAIL_CLOSED_BODY } from './audit-http.hook.js';
 import type { AuditWriter } from './audit-writer.service.js';
 import { AuditUnavailableError } from './audit.errors.js';
 import { auditNote } from './request-audit-note.js';
+import { UnauthenticatedTally } from './unauthenticated-tally.service.js';
 
 function config(audit: Partial<ModgateConfig['audit']> = {}): ModgateConfig {
   return { audit: { enabled: true, failOpen: false, retentionDays: 0, trustedProxies: ['127.0.0.1'], ...audit } } as ModgateConfig;
@@ -30,7 +31,7 @@ describe('AuditHttpHook', () => {
       },
     } as unknown as AuditWriter;
     app = Fastify({ genReqId: () => randomUUID() });
-    new AuditHttpHook(config(audit), writer).register(app);
+    new AuditHttpHook(config(audit), writer, new UnauthenticatedTally(writer)).register(app);
     app.addHook('onRequest', async (request) => {
       (request as { principal?: unknown }).principal = { kind: 'token', name: 'ci', user: 'alice', groups: ['dev'] };
     });

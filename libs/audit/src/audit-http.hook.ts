@@ -7,6 +7,7 @@ import { AuditWriter } from './audit-writer.service.js';
 import { ClientIpResolver } from './client-ip.js';
 import { peekAuditNote } from './request-audit-note.js';
 import { classifyRequest, type RequestKind } from './request-kind.js';
+import { UnauthenticatedTally } from './unauthenticated-tally.service.js';
 
 /** The body of a pull refused because its audit event could not be committed. */
 export const FAIL_CLOSED_BODY = 'modgate: audit log unavailable; refusing to serve (fail closed)\n';
@@ -25,7 +26,8 @@ const ANONYMOUS: AuditPrincipal = { kind: 'anonymous', name: null, groups: [] };
  * The single choke point of per-request audit events: a Fastify `onSend` hook on every GOPROXY,
  * sumdb and webhook response (also errors from guards and filters). It waits until the event is
  * committed before the response is sent, and turns the response into a 503 when that fails
- * (fail closed) unless fail-open is configured.
+ * (fail closed) unless fail-open is configured. Refusals for lack of valid credentials are only
+ * counted (UnauthenticatedTally).
  */
 @Injectable()
 export class AuditHttpHook {
@@ -38,6 +40,7 @@ export class AuditHttpHook {
   constructor(
     @Inject(MODGATE_CONFIG) config: ModgateConfig,
     private readonly writer: AuditWriter,
+    private readonly tally: UnauthenticatedTally,
   ) {
     this.ips = new ClientIpResolver(config.audit.trustedProxies);
     this.failOpen = config.audit.failOpen;
@@ -54,6 +57,10 @@ export class AuditHttpHook {
     // Fastify's request id (libs/logging's requestIdOf): the same id as the request's log line.
     const requestId = request.id;
     reply.header('x-request-id', requestId);
+    if (isUnauthenticatedRefusal(request, reply.statusCode)) {
+      await this.tally.count(this.eventOf(request, reply, payload, kind, requestId));
+      return payload;
+    }
     try {
       await this.writer.record(this.eventOf(request, reply, payload, kind, requestId));
       return payload;
@@ -101,6 +108,11 @@ export class AuditHttpHook {
     this.unrecorded = 0;
     this.lastWarning = now;
   }
+}
+
+/** A 401, or a 429 of the login throttle, for a request that never had a principal: counted, not recorded one by one. */
+function isUnauthenticatedRefusal(request: FastifyRequest, status: number): boolean {
+  return (status === 401 || status === 429) && !(request as { principal?: RequestPrincipal }).principal;
 }
 
 function refuse(reply: FastifyReply, payload: unknown): string {

@@ -10,6 +10,7 @@ import { AuditQueryService } from './audit-query.service.js';
 import { AuditRetentionService } from './audit-retention.service.js';
 import { AuditVerifyService } from './audit-verify.service.js';
 import { AuditWriter } from './audit-writer.service.js';
+import { UnauthenticatedTally } from './unauthenticated-tally.service.js';
 
 /**
  * The audit log: the group-commit writer every part of modgate records into, the per-request hook
@@ -20,13 +21,14 @@ import { AuditWriter } from './audit-writer.service.js';
   providers: [
     { provide: AuditEventRepository, inject: [DATABASE], useFactory: (db: Database) => new AuditEventRepository(db.sql) },
     AuditWriter,
+    UnauthenticatedTally,
     AuditHttpHook,
     AuditQueryService,
     AuditExportService,
     AuditVerifyService,
     AuditRetentionService,
   ],
-  exports: [AuditWriter, AuditQueryService, AuditExportService, AuditVerifyService, AuditRetentionService],
+  exports: [AuditWriter, UnauthenticatedTally, AuditQueryService, AuditExportService, AuditVerifyService, AuditRetentionService],
 })
 export class AuditModule implements OnModuleInit {
   private readonly logger = new Logger('Audit');

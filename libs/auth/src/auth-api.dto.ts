@@ -90,3 +90,22 @@ export class WhoamiDto {
   @ApiProperty({ description: 'Whether the policy grants the admin permission.' })
   admin!: boolean;
 }
+
+export class LoginLockDto {
+  @ApiProperty({ type: String, nullable: true, description: 'The locked user name (lower case); null: the address is locked for users who never logged in from it.' })
+  user!: string | null;
+
+  @ApiProperty({ example: '10.0.0.7' })
+  ip!: string;
+
+  @ApiProperty({ description: 'Failed logins counted.' })
+  failures!: number;
+
+  @ApiProperty({ description: 'Seconds until the lock ends by itself.' })
+  retryAfterSeconds!: number;
+}
+
+export class UnlockResultDto {
+  @ApiProperty({ description: 'Locks lifted on the replica that answered (every replica lifts its own).' })
+  cleared!: number;
+}

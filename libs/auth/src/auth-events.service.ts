@@ -9,6 +9,7 @@ export type AuthEvent =
   | { type: 'token-revoked'; jti: string }
   | { type: 'user-changed'; name: string }
   | { type: 'policy-changed' }
+  | { type: 'logins-unlocked'; user?: string; ip?: string }
   | { type: 'resync' };
 
 const CHANNEL = 'modgate_auth';

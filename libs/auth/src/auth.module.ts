@@ -5,6 +5,7 @@ import { AuthEvents } from './auth-events.service.js';
 import { AuthSecretRepository } from './auth-secret.repository.js';
 import { AuthenticationGuard } from './authentication.guard.js';
 import { CredentialVerifier } from './credential-verifier.service.js';
+import { LoginLocksController } from './login-locks.controller.js';
 import { LdapStrategy } from './ldap.strategy.js';
 import { LdapVerifier } from './ldap-verifier.service.js';
 import { LocalUserRepository } from './local-user.repository.js';
@@ -17,12 +18,12 @@ import { WhoamiController } from './whoami.controller.js';
 
 /**
  * Who-are-you: the global deny-by-default guard, tokens, local users, the LDAP strategy, and the
- * `/api/tokens`, `/api/users` and `/api/whoami` routes. Permissions come from libs/policy through
+ * `/api/tokens`, `/api/users`, `/api/whoami` and `/api/auth` (login locks) routes. Permissions come from libs/policy through
  * PERMISSION_CHECKER.
  */
 @Global()
 @Module({
-  controllers: [TokensController, UsersController, WhoamiController],
+  controllers: [TokensController, UsersController, WhoamiController, LoginLocksController],
   providers: [
     { provide: TokenRepository, inject: [DATABASE], useFactory: (db: Database) => new TokenRepository(db.prisma) },
     { provide: LocalUserRepository, inject: [DATABASE], useFactory: (db: Database) => new LocalUserRepository(db.prisma) },

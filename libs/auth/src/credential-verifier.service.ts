@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AuditWriter, type AuditPrincipal } from '#audit';
+import { AuditWriter, UnauthenticatedTally, type AuditPrincipal } from '#audit';
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
 import { recordAuthCacheHit, recordAuthThrottled, recordAuthVerification, type AuthMethod } from '#metrics';
 import { AuthEvents } from './auth-events.service.js';
@@ -7,7 +7,7 @@ import { AuthError, TooManyAttemptsError, UnauthorizedError } from './auth.error
 import { looksLikeToken, parseAuthorization } from './authorization-header.js';
 import { LdapVerifier } from './ldap-verifier.service.js';
 import { LocalUserService } from './local-user.service.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle, type LoginAttempt, type LoginLock, type Throttled } from './login-throttle.js';
 import type { Principal } from './principal.js';
 import { TokenService } from './token.service.js';
 import { VerificationCache } from './verification-cache.js';
@@ -40,6 +40,7 @@ export class CredentialVerifier {
     private readonly ldap: LdapVerifier,
     private readonly events: AuthEvents,
     private readonly audit: AuditWriter,
+    private readonly refusals: UnauthenticatedTally,
   ) {
     this.cache = new VerificationCache(Math.max(config.auth.cacheTtlSeconds * 1000, TOKEN_CACHE_MS));
     this.passwordTtlMs = config.auth.cacheTtlSeconds * 1000;
@@ -48,6 +49,7 @@ export class CredentialVerifier {
       if (event.type === 'token-revoked') this.cache.forgetTag(event.jti);
       if (event.type === 'user-changed') this.cache.forgetUser(event.name);
       if (event.type === 'resync') this.cache.clear();
+      if (event.type === 'logins-unlocked') this.throttle.clear(event);
     });
   }
 
@@ -83,18 +85,26 @@ export class CredentialVerifier {
     return this.password(credentials.username, credentials.password, clientIp, key!);
   }
 
-  /** The `auth.login` event of one verification; a failed audit write is logged, the login stands. */
+  /**
+   * The `auth.login` event of one verification; a failed audit write is logged, the login stands.
+   * Wrong credentials and throttled attempts are counted per minute and address instead (UnauthenticatedTally).
+   */
   private async recordLogin(attempted: AuditPrincipal, clientIp: string, outcome: Principal | AuthError, via: string): Promise<void> {
     const failed = outcome instanceof AuthError;
+    const event = {
+      action: 'auth.login',
+      principal: failed ? attempted : { kind: outcome.kind, name: outcome.name, groups: outcome.groups },
+      ip: clientIp,
+      status: failed ? outcome.status : 200,
+      reason: failed ? outcome.message : null,
+      detail: { via: failed ? via : outcome.via },
+    };
+    if (failed && (outcome.status === 401 || outcome.status === 429)) {
+      await this.refusals.count(event);
+      return;
+    }
     await this.audit
-      .record({
-        action: 'auth.login',
-        principal: failed ? attempted : { kind: outcome.kind, name: outcome.name, groups: outcome.groups },
-        ip: clientIp,
-        status: failed ? outcome.status : 200,
-        reason: failed ? outcome.message : null,
-        detail: { via: failed ? via : outcome.via },
-      })
+      .record(event)
       .catch((err: Error) => this.logger.warn(`login of ${attempted.name ?? 'a token'} was not audited: ${err.message}`));
   }
 
@@ -113,8 +123,9 @@ export class CredentialVerifier {
   private token(token: string, key: string, clientIp: string): Promise<Principal> {
     return this.shared(key, () =>
       this.audited({ kind: 'token', name: null, groups: [] }, clientIp, 'token', async () => {
+        const stamp = this.cache.stamp();
         const { principal, expiresAt } = await counted('token', () => this.tokens.verify(token));
-        if (this.events.live) this.cache.set(key, principal.user ?? principal.name, principal, { ttlMs: Math.min(TOKEN_CACHE_MS, expiresAt - Date.now()), tag: principal.tokenId });
+        if (this.events.live) this.cache.set(key, principal.user ?? principal.name, principal, { ttlMs: Math.min(TOKEN_CACHE_MS, expiresAt - Date.now()), tag: principal.tokenId, stamp });
         return principal;
       }),
     );
@@ -131,41 +142,71 @@ export class CredentialVerifier {
   }
 
   private password(username: string, password: string, clientIp: string, key: string): Promise<Principal> {
+    // The same credentials already being verified: wait for that outcome, without a new attempt.
+    const running = this.flights.get(key);
+    if (running) return running;
     const attempted: AuditPrincipal = { kind: 'user', name: username.slice(0, 128), groups: [] };
-    const throttled = this.throttle.check(username, clientIp);
-    if (throttled) {
-      const seconds = Math.ceil(throttled.retryAfterMs / 1000);
-      const who = throttled.key.startsWith('user:') ? `for ${username}` : `from ${clientIp}`;
-      const error = new TooManyAttemptsError(`too many failed logins ${who}; try again in ${seconds} s`, seconds);
+    const attempt = this.throttle.begin(username, clientIp);
+    if ('retryAfterMs' in attempt) {
+      const error = throttledError(attempt, username, clientIp);
       recordAuthThrottled();
       return this.recordLogin(attempted, clientIp, error, 'password').then(() => Promise.reject(error));
     }
-    return this.shared(key, () => this.audited(attempted, clientIp, 'password', () => this.verifyPassword(username, password, clientIp, key)));
+    return this.shared(key, () => this.audited(attempted, clientIp, 'password', () => this.verifyPassword(username, password, attempt, key)));
   }
 
-  private async verifyPassword(username: string, password: string, clientIp: string, key: string): Promise<Principal> {
-    let principal = await this.users.verify(username, password);
+  private async verifyPassword(username: string, password: string, attempt: LoginAttempt, key: string): Promise<Principal> {
+    const stamp = this.cache.stamp();
+    let principal: Principal | null | undefined;
     let method: AuthMethod = 'local';
-    if (principal === undefined) {
-      if (this.ldap.enabled) {
-        method = 'ldap';
-        const identity = await counted('ldap', () => this.ldap.verify(username, password), false);
-        principal = identity && { kind: 'user', name: identity.username, groups: identity.groups, scopes: ['read', 'admin'], via: 'ldap' };
-      } else {
-        await this.users.burnVerification(password);
-        principal = null;
+    try {
+      principal = await this.users.verify(username, password);
+      if (principal === undefined) {
+        if (this.ldap.enabled) {
+          method = 'ldap';
+          const identity = await counted('ldap', () => this.ldap.verify(username, password), false);
+          principal = identity && { kind: 'user', name: identity.username, groups: identity.groups, scopes: ['read', 'admin'], via: 'ldap' };
+        } else {
+          await this.users.burnVerification(password);
+          principal = null;
+        }
       }
+    } finally {
+      // A directory that could not be asked is neither a success nor a failure.
+      if (principal === undefined) attempt.release();
     }
     if (!principal) {
       recordAuthVerification(method, 'failure');
-      this.throttle.fail(username, clientIp);
+      attempt.fail();
       throw new UnauthorizedError('invalid user name or password');
     }
     recordAuthVerification(method, 'success');
-    this.throttle.succeed(username);
-    this.cache.set(key, principal.name, principal, { ttlMs: this.passwordTtlMs });
+    attempt.succeed();
+    this.cache.set(key, principal.name, principal, { ttlMs: this.passwordTtlMs, stamp });
     return principal;
   }
+
+  /** Lifts login locks here and on every replica; the number lifted here. */
+  async unlock(filter: { user?: string; ip?: string }): Promise<number> {
+    const cleared = this.throttle.clear(filter);
+    await this.events.publish({ type: 'logins-unlocked', ...filter });
+    return cleared;
+  }
+
+  /** The login locks of this process. */
+  locks(): LoginLock[] {
+    return this.throttle.locks();
+  }
+}
+
+function throttledError(throttled: Throttled, username: string, clientIp: string): TooManyAttemptsError {
+  const seconds = Math.ceil(throttled.retryAfterMs / 1000);
+  const message = throttled.busy
+    ? `too many logins of ${username} at once; try again in ${seconds} s`
+    : throttled.scope === 'user'
+      ? `too many failed logins for ${username} from ${clientIp}; try again in ${seconds} s`
+      : `too many failed logins from ${clientIp}; try again in ${seconds} s`;
+  return new TooManyAttemptsError(message, seconds);
 }
 
 /**

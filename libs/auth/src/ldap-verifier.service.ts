@@ -48,11 +48,15 @@ export class LdapVerifier {
         clearTimeout(timer);
         settle();
       };
-      const unavailable = (detail: string) => {
+      const unavailable = (detail: string, reason = 'the directory cannot be reached') => {
         this.logger.warn(`directory unavailable: ${detail}`);
-        finish(() => reject(new AuthUnavailableError('authentication backend unavailable')));
+        finish(() => reject(new AuthUnavailableError(`authentication backend unavailable: ${reason}`)));
       };
-      const timer = setTimeout(() => unavailable(`no answer from ${ldap.url} within ${ldap.timeoutSeconds} s`), ldap.timeoutSeconds * 1000 + 250);
+      const slow = `the directory did not answer within ${ldap.timeoutSeconds} s`;
+      const timer = setTimeout(
+        () => unavailable(`no answer from ${ldap.url} within ${ldap.timeoutSeconds} s`, slow),
+        ldap.timeoutSeconds * 1000 + 250,
+      );
       let request: LdapCredentialsRequest;
       try {
         request = { ldapCredentials: { username, password }, bindPassword: ldap.bindCredentials ? readSecretRef(ldap.bindCredentials) : undefined };
@@ -61,7 +65,7 @@ export class LdapVerifier {
         return;
       }
       const middleware = passport.authenticate(LDAP_STRATEGY, { session: false }, (err: unknown, identity: LdapIdentity | false) => {
-        if (err instanceof Error) unavailable(`${err.name}: ${err.message}`);
+        if (err instanceof Error) unavailable(`${err.name}: ${err.message}`, /time(d)? ?out/i.test(`${err.name} ${err.message}`) ? slow : undefined);
         else if (err) {
           // ldapauth-fork reports some lookup outcomes as strings (e.g. several entries match).
           this.logger.warn(`login of ${JSON.stringify(username)} refused: ${String(err)}`);

@@ -3,6 +3,8 @@ import type { Database } from '#db';
 /** A local user as stored: a scrypt hash, never the password. */
 export interface LocalUserRecord {
   name: string;
+  /** A new id each time the name is created. */
+  id: string;
   passwordHash: string;
   groups: string[];
   disabled: boolean;
@@ -46,8 +48,12 @@ export class LocalUserRepository {
     });
   }
 
+  /** Removes the user and revokes their tokens in one transaction. */
   async remove(name: string): Promise<boolean> {
-    const { count } = await this.prisma.localUser.deleteMany({ where: { name } });
-    return count > 0;
+    const [removed] = await this.prisma.$transaction([
+      this.prisma.localUser.deleteMany({ where: { name } }),
+      this.prisma.apiToken.updateMany({ where: { owner: name, ownerVia: 'local', revokedAt: null }, data: { revokedAt: new Date(), revokedBy: 'user removed' } }),
+    ]);
+    return removed.count > 0;
   }
 }

@@ -66,7 +66,7 @@ export class LocalUserService implements OnModuleInit {
     const user = USER_NAME.test(name) ? await this.users.find(name) : null;
     if (!user) return undefined;
     if (!(await verifyPassword(password, user.passwordHash)) || user.disabled) return null;
-    return { kind: 'user', name: user.name, groups: user.groups, scopes: ['read', 'admin'], via: 'local' };
+    return { kind: 'user', name: user.name, groups: user.groups, scopes: ['read', 'admin'], via: 'local', userId: user.id };
   }
 
   /** Spends what a real check costs, so an unknown user name cannot be told from a wrong password. */

@@ -23,6 +23,8 @@ export interface Principal {
   serviceAccount?: boolean;
   /** A token's JWT id. */
   tokenId?: string;
+  /** A local user's identity (a new one when the name is removed and created again); tokens are bound to it. */
+  userId?: string;
 }
 
 /** The principal of every request when MODGATE_AUTH=off (loopback, no TLS only). */

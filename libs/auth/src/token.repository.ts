@@ -8,6 +8,8 @@ export interface TokenRecord {
   owner: string;
   serviceAccount: boolean;
   ownerVia: 'ldap' | 'local' | 'service';
+  /** The local owner's identity when the token was issued (LocalUserRecord.id); null otherwise. */
+  ownerId: string | null;
   tokenSha256: string;
   scopes: Scope[];
   modulePatterns: string[];

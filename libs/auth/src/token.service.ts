@@ -68,7 +68,7 @@ export class TokenService implements OnModuleInit {
     if (creator.kind === 'token' && !creator.scopes.includes('admin')) throw new ForbiddenError(`${creator.name}: a token needs the admin scope to create tokens`);
     const isAdmin = this.permissions?.can(creator, 'admin') ?? false;
     const self = creator.kind === 'token' ? creator.user! : creator.name;
-    const serviceAccount = request.owner !== undefined && request.owner !== self;
+    const serviceAccount = (request.owner !== undefined && request.owner !== self) || (creator.kind === 'token' && creator.serviceAccount === true);
     if (serviceAccount && !isAdmin) throw new ForbiddenError(`${self} may not create tokens for ${request.owner}: admins only`);
     if (request.owner !== undefined && !USER_NAME.test(request.owner)) throw new InvalidRequestError('owner must be a user or service account name');
     const scopes = [...new Set(request.scopes ?? ['read'])].sort() as Scope[];
@@ -81,6 +81,11 @@ export class TokenService implements OnModuleInit {
     const days = request.expiresInDays ?? defaultTtlDays;
     if (!(days > 0) || days > maxTtlDays) throw new InvalidRequestError(`expiresInDays must be more than 0 and at most ${maxTtlDays}`);
 
+    // A token's own owner: local when it carries a local identity, else from the directory.
+    const ownerVia = serviceAccount ? 'service' : creator.userId !== undefined ? 'local' : creator.via === 'local' ? 'local' : 'ldap';
+    // A local user's token belongs to this user, not to whoever has the name later.
+    const ownerId = ownerVia === 'local' ? creator.userId : undefined;
+    if (ownerVia === 'local' && ownerId === undefined) throw new ForbiddenError(`${self} is not a local user any more`);
     const jti = newTokenId();
     const expiresInSeconds = Math.max(1, Math.round(days * 86400));
     const owner = serviceAccount ? request.owner! : self;
@@ -100,7 +105,8 @@ export class TokenService implements OnModuleInit {
         name: request.name,
         owner,
         serviceAccount,
-        ownerVia: serviceAccount ? 'service' : creator.via === 'ldap' ? 'ldap' : 'local',
+        ownerVia,
+        ownerId: ownerId ?? null,
         tokenSha256: sha256(token),
         scopes,
         modulePatterns: modules,
@@ -131,9 +137,10 @@ export class TokenService implements OnModuleInit {
     try {
       record = await this.tokens.find(claims.jti);
       if (record?.ownerVia === 'local') {
-        // A local user's tokens end with the user (removed or disabled); directory users' end on revocation or expiry.
+        // A local user's tokens end with the user (removed or disabled; a new user of the same name is
+        // someone else); directory users' end on revocation or expiry.
         const owner = await this.localUsers.find(record.owner);
-        ownerGone = !owner || owner.disabled;
+        ownerGone = !owner || owner.disabled || owner.id !== record.ownerId;
       }
     } catch (err) {
       throw new AuthUnavailableError(`token store unavailable: ${(err as Error).message.split('\n')[0]}`);
@@ -153,6 +160,7 @@ export class TokenService implements OnModuleInit {
       via: 'token',
       serviceAccount: record.serviceAccount,
       tokenId: record.jti,
+      ...(record.ownerId ? { userId: record.ownerId } : {}),
     };
     return { principal, expiresAt: record.expiresAt.getTime() };
   }
@@ -167,8 +175,14 @@ export class TokenService implements OnModuleInit {
     return records.map(toInfo);
   }
 
-  /** Revokes a token of the caller's, or any token for an admin; effective from the next request everywhere. */
+  /**
+   * Revokes a token of the caller's, or any token for an admin; effective from the next request
+   * everywhere. A read-scope token only reads: token changes need a password or an admin-scope token.
+   */
   async revoke(viewer: Principal, jti: string): Promise<TokenInfo> {
+    if (viewer.kind === 'token' && !viewer.scopes.includes('admin')) {
+      throw new ForbiddenError(`token ${viewer.name} has the read scope only: revoking tokens needs a password or an admin-scope token`);
+    }
     const record = await this.tokens.find(jti);
     const self = viewer.kind === 'token' ? viewer.user! : viewer.name;
     const isAdmin = this.permissions?.can(viewer, 'admin') ?? false;

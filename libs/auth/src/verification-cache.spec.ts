@@ -56,6 +56,16 @@ describe('VerificationCache', () => {
     expect([cache.get('a'), cache.get('b')]).toEqual([undefined, 2]);
   });
 
+  it('does not remember a verification that started before a forget (a user removed meanwhile)', () => {
+    const cache = new VerificationCache<number>(60_000, 10, clock);
+    const stamp = cache.stamp();
+    cache.forgetUser('bob');
+    cache.set('a', 'bob', 1, { stamp });
+    expect(cache.get('a')).toBeUndefined();
+    cache.set('a', 'bob', 1, { stamp: cache.stamp() });
+    expect(cache.get('a')).toBe(1);
+  });
+
   it('caches nothing with a TTL of 0', () => {
     const cache = new VerificationCache<number>(0, 10, clock);
     cache.set('a', 'alice', 1);

@@ -17,6 +17,8 @@ interface Entry<T> {
 export class VerificationCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private readonly salt = randomBytes(32).toString('base64');
+  /** Bumped by every forget: a verification that started before one must not be remembered. */
+  private forgets = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -39,10 +41,18 @@ export class VerificationCache<T> {
     return entry.value;
   }
 
-  /** Remembers `value` for `user`; `ttlMs` may shorten the default, `tag` (a token id) allows {@link forgetTag}. */
-  set(key: string, user: string, value: T, options: { ttlMs?: number; tag?: string } = {}): void {
+  /** Taken before a verification starts and passed to {@link set}: a forget in between wins. */
+  stamp(): number {
+    return this.forgets;
+  }
+
+  /**
+   * Remembers `value` for `user`; `ttlMs` may shorten the default, `tag` (a token id) allows
+   * {@link forgetTag}; with `stamp`, nothing is remembered when anything was forgotten since.
+   */
+  set(key: string, user: string, value: T, options: { ttlMs?: number; tag?: string; stamp?: number } = {}): void {
     const ttlMs = Math.min(options.ttlMs ?? this.ttlMs, this.ttlMs);
-    if (ttlMs <= 0) return;
+    if (ttlMs <= 0 || (options.stamp !== undefined && options.stamp !== this.forgets)) return;
     this.entries.delete(key);
     this.entries.set(key, { value, user, tag: options.tag, expiresAt: this.now() + ttlMs });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
@@ -50,15 +60,18 @@ export class VerificationCache<T> {
 
   /** Forgets every verification of `user` (password changed, user removed). */
   forgetUser(user: string): void {
+    this.forgets++;
     for (const [key, entry] of this.entries) if (entry.user === user) this.entries.delete(key);
   }
 
   /** Forgets the verifications tagged `tag` (a revoked token). */
   forgetTag(tag: string): void {
+    this.forgets++;
     for (const [key, entry] of this.entries) if (entry.tag === tag) this.entries.delete(key);
   }
 
   clear(): void {
+    this.forgets++;
     this.entries.clear();
   }
 
