@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { VersionIndexRepository } from '#db';
-import { CodeRepo, compareSemver, isValidSemver, major, type RevInfo } from '#gomod';
+import { CodeRepo, compareSemver, infoJson, isValidSemver, major, type RevInfo } from '#gomod';
 import { ArtifactService, ModuleIndexService } from '#proxy';
-import { PrivateGitSource } from '#vcs';
+import { PrivateGitSource, goOriginUrl } from '#vcs';
 
 /** What one repository sync did. */
 export interface SyncResult {
@@ -49,7 +49,8 @@ export class RepoSyncService {
       // Listed first, then pre-built: a download that comes in meanwhile joins the pre-build's
       // single flight (or its advisory lock on another replica) instead of building again.
       const latest = await repo.latest().catch(() => null);
-      await this.index.publish(modulePath, 'private', versions, latest ? toInfo(latest) : null);
+      const latestInfo = latest ? { info: toInfo(latest), raw: Buffer.from(infoJson(latest, { url: goOriginUrl(codeRoot), subdir: repo.codeDir })) } : null;
+      await this.index.publish(modulePath, 'private', versions, latestInfo);
       const prebuilt: string[] = [];
       for (const version of fresh) {
         try {
