@@ -71,7 +71,7 @@ describe('PrivateGitSource (real git)', () => {
     const err = await rejection(git.info(`${ROOT}/later`, 'v1.0.0'));
     expect(err).toBeInstanceOf(UpstreamNotFoundError);
     expect((err as UpstreamNotFoundError).status).toBe(404);
-    expect(err?.message).toBe(`${ROOT}/later: the origin has no repository ${ROOT}/later`);
+    expect(err?.message).toBe(`the origin has no repository ${ROOT}/later`);
     expect(err?.message).not.toContain(dir);
     await makeRepo('later', ['v1.0.0']);
     // The failed first clone leaves no half mirror behind: the next request clones again.

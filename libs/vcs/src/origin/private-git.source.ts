@@ -172,7 +172,7 @@ export class PrivateGitSource implements ModuleSource {
 function translate(modulePath: string, err: unknown, resolved: ResolvedOrigin): unknown {
   if (err instanceof UpstreamNotFoundError || err instanceof UpstreamFailedError) return err;
   if (err instanceof GoModError) return new UpstreamNotFoundError(err.message, isVersionNotFound(err) ? 404 : 410);
-  if (isMissingRepository(err)) return new UpstreamNotFoundError(`${modulePath}: the origin has no repository ${resolved.codeRoot}`);
+  if (isMissingRepository(err)) return new UpstreamNotFoundError(`the origin has no repository ${resolved.codeRoot}`);
   if (err instanceof GitCommandError) return new UpstreamFailedError(`git for ${modulePath}: ${publicGitFailure(err.message, resolved.repoUrl)}`);
   if (err instanceof MirrorNotFetchedError) return new UpstreamFailedError(`git for ${modulePath}: the mirror of ${resolved.codeRoot} is not fetched yet; try again`);
   return err;
