@@ -63,5 +63,5 @@ describe('conformance: modgate answers what the go command answers reading git d
     const mismatches = results.flatMap((r) => r.mismatches).map((m) => `${m.case} | ${m.item} | ${m.field}`);
     if (mismatches.length > 0 && modgate) console.log(`modgate output (last 40 lines):\n${modgate.stdout().split('\n').slice(-40).join('\n')}`);
     expect(mismatches).toEqual([]);
-  }, 600_000);
+  }, 1_200_000);
 });

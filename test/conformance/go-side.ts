@@ -4,6 +4,9 @@ import { rawGet } from '../http-client.js';
 import { goModDownloadJsonAll, parseJsonStream, runGo, type GoModDownload } from '../support/index.js';
 import type { BuiltCase } from './case-types.js';
 
+/** One go command of the suite may take this long: eight cases run at once, on a shared machine. */
+const GO_TIMEOUT_MS = 300_000;
+
 /** A version list as one side saw it. */
 export interface ListOutcome {
   versions?: string[];
@@ -124,7 +127,7 @@ async function goList(
   env: Record<string, string>,
   cwd: string,
 ): Promise<Array<GoListModule | undefined>> {
-  const result = await runGo(['list', '-m', '-json', '-e', ...flags, ...args], { cwd, env, allowFailure: true });
+  const result = await runGo(['list', '-m', '-json', '-e', ...flags, ...args], { cwd, env, allowFailure: true, timeoutMs: GO_TIMEOUT_MS });
   const objects = parseJsonStream(result.stdout) as GoListModule[];
   if (objects.length !== args.length) {
     const error = { Err: `go list printed ${objects.length} objects for ${args.length} arguments: ${result.stderr.trim()}` };
@@ -136,7 +139,7 @@ async function goList(
 /** `go mod download -json <args>`: one object per argument, in order; a failed run fails every argument. */
 async function goDownload(args: string[], env: Record<string, string>, cwd: string): Promise<GoModDownload[]> {
   try {
-    const objects = await goModDownloadJsonAll(args, env, { cwd });
+    const objects = await goModDownloadJsonAll(args, env, { cwd, timeoutMs: GO_TIMEOUT_MS });
     if (objects.length === args.length) return objects;
     // go printed fewer objects (e.g. duplicates merged): match by path and query.
     return args.map((arg) => {
