@@ -45,6 +45,31 @@ export function compareCase(
   return out;
 }
 
+/**
+ * Compares what modgate lists after every download of a case was made (and the list TTL passed)
+ * with the oracle: version lists (go and raw `@v/list`) and the version `<M>@latest` resolves to.
+ * A download must never change what is listed or what `@latest` means.
+ */
+export function compareListedAfterDownloads(name: string, built: BuiltCase, direct: SideOutcome, after: SideOutcome): Mismatch[] {
+  const out: Mismatch[] = [];
+  const push = (item: string, field: string, go: string, mg: string): void => {
+    out.push({ case: name, item, field, go, modgate: mg });
+  };
+  for (const module of built.modules) {
+    const want = direct.lists.get(module.path);
+    const viaGo = after.lists.get(module.path);
+    const raw = after.rawLists.get(module.path);
+    if (!sameList(want, viaGo)) push(`${module.path} list`, 'go list -versions', showList(want), showList(viaGo));
+    if (raw !== undefined && !sameList(want, raw)) push(`${module.path} list`, '@v/list', showList(want), showList(raw));
+    const goLatest = direct.latest.get(module.path);
+    const mgLatest = after.latest.get(module.path);
+    const show = (r: ResolveOutcome | undefined) => (r ? showOutcome(r) : '(missing)');
+    const same = goLatest && mgLatest && (goLatest.error !== undefined ? mgLatest.error !== undefined : mgLatest.error === undefined && goLatest.version === mgLatest.version);
+    if (!same) push(queryKey(module.path, 'latest'), 'Version', show(goLatest), show(mgLatest));
+  }
+  return out;
+}
+
 /** The differing fields of two outcomes of the same query, as [field, go, modgate]. */
 function compareResolve(
   go: ResolveOutcome | undefined,

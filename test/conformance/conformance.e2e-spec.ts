@@ -1,11 +1,13 @@
 import { makeTempDir, removeDir, type ModgateProcess } from '../support/index.js';
 import { CONFORMANCE_CASES } from './cases.js';
 import {
+  CONFORMANCE_LIST_TTL_SECONDS,
   formatDirect,
   formatReport,
   predictionProblems,
   prepareConformance,
   runDirectSide,
+  runListedAfterDownloads,
   runModgateSide,
   type ConformanceSetup,
   type ModgateTarget,
@@ -16,6 +18,8 @@ import { startConformanceModgate } from './modgate-setup.js';
  * The conformance suite: fixture git repositories built with the git CLI, each read by the real go
  * command twice — directly (GOPROXY=direct, the oracle) and through modgate — with identical
  * version lists, versions, hashes, `.info` times and `.mod` bytes, or the same refusal, expected.
+ * Then, with every download stored and the list TTL passed, each case is listed again (its
+ * `(listed after downloads)` result): lists and `@latest` must still be what direct mode computes.
  * CONFORMANCE_VERBOSE=1 prints the oracle's answers; CONFORMANCE_KEEP=1 keeps the work directory.
  */
 describe('conformance: modgate answers what the go command answers reading git directly', () => {
@@ -52,10 +56,12 @@ describe('conformance: modgate answers what the go command answers reading git d
 
   it('modgate gives the go command the same lists, versions, hashes, times and .mod bytes, or the same refusal', async () => {
     if (!target) throw new Error(`modgate did not start: ${String(startError)}`);
-    const results = await runModgateSide(setup, target);
+    const downloaded = await runModgateSide(setup, target);
+    await new Promise((resolve) => setTimeout(resolve, CONFORMANCE_LIST_TTL_SECONDS * 1000 + 200));
+    const results = [...downloaded, ...(await runListedAfterDownloads(setup, target))];
     console.log(formatReport(results));
     const mismatches = results.flatMap((r) => r.mismatches).map((m) => `${m.case} | ${m.item} | ${m.field}`);
     if (mismatches.length > 0 && modgate) console.log(`modgate output (last 40 lines):\n${modgate.stdout().split('\n').slice(-40).join('\n')}`);
     expect(mismatches).toEqual([]);
-  }, 300_000);
+  }, 1_200_000);
 });

@@ -4,6 +4,9 @@ import { rawGet } from '../http-client.js';
 import { goModDownloadJsonAll, parseJsonStream, runGo, type GoModDownload } from '../support/index.js';
 import type { BuiltCase } from './case-types.js';
 
+/** One go command of the suite may take this long: eight cases run at once, on a shared machine. */
+const GO_TIMEOUT_MS = 300_000;
+
 /** A version list as one side saw it. */
 export interface ListOutcome {
   versions?: string[];
@@ -36,6 +39,8 @@ export interface SideOutcome {
   stats: Map<string, ResolveOutcome>;
   /** Module path -> modgate's raw `GET <M>/@v/list`, sorted (modgate side only). */
   rawLists: Map<string, ListOutcome>;
+  /** Module path -> `go mod download -json <M>@latest` (filled by {@link resolveLatest}). */
+  latest: Map<string, ResolveOutcome>;
 }
 
 /** `<module>@<query>`, the key of every per-query map. */
@@ -58,26 +63,41 @@ interface GoListModule {
  * queries, and one `go list -m -json` for the queries that ask for `.info`/`.mod` only.
  */
 export async function runGoSide(built: BuiltCase, env: Record<string, string>, cwd: string): Promise<SideOutcome> {
-  const modules = built.modules.map((m) => m.path);
   const queries = built.modules.flatMap((m) => m.queries.map((spec) => ({ path: m.path, spec })));
   const downloadArgs = queries.map(({ path, spec }) => queryKey(path, spec.query));
   const statArgs = queries.filter(({ spec }) => spec.stat !== undefined).map(({ path, spec }) => queryKey(path, spec.query));
 
-  const [listed, downloaded, statted] = await Promise.all([
-    goList(['-versions', '-retracted'], modules, env, cwd),
+  const [lists, downloaded, statted] = await Promise.all([
+    listVersions(built, env, cwd),
     goDownload(downloadArgs, env, cwd),
     statArgs.length > 0 ? goList([], statArgs, env, cwd) : Promise.resolve([]),
   ]);
+  const stats = new Map<string, ResolveOutcome>();
+  for (const [i, key] of statArgs.entries()) stats.set(key, await statOutcome(statted[i]));
+  const downloads = new Map<string, ResolveOutcome>();
+  for (const [i, key] of downloadArgs.entries()) downloads.set(key, await downloadOutcome(downloaded[i]));
+  return { lists, downloads, stats, rawLists: new Map(), latest: new Map() };
+}
+
+/** `go list -m -versions -retracted` of every module of the case. */
+export async function listVersions(built: BuiltCase, env: Record<string, string>, cwd: string): Promise<Map<string, ListOutcome>> {
+  const modules = built.modules.map((m) => m.path);
+  const listed = await goList(['-versions', '-retracted'], modules, env, cwd);
   const lists = new Map<string, ListOutcome>();
   modules.forEach((path, i) => {
     const m = listed[i];
     lists.set(path, m?.Error ? { error: m.Error.Err ?? 'error' } : { versions: m?.Versions ?? [] });
   });
-  const stats = new Map<string, ResolveOutcome>();
-  for (const [i, key] of statArgs.entries()) stats.set(key, await statOutcome(statted[i]));
-  const downloads = new Map<string, ResolveOutcome>();
-  for (const [i, key] of downloadArgs.entries()) downloads.set(key, await downloadOutcome(downloaded[i]));
-  return { lists, downloads, stats, rawLists: new Map() };
+  return lists;
+}
+
+/** `go mod download -json <M>@latest` of every module of the case (what `go get <M>@latest` picks). */
+export async function resolveLatest(built: BuiltCase, env: Record<string, string>, cwd: string): Promise<Map<string, ResolveOutcome>> {
+  const modules = built.modules.map((m) => m.path);
+  const downloaded = await goDownload(modules.map((path) => queryKey(path, 'latest')), env, cwd);
+  const latest = new Map<string, ResolveOutcome>();
+  for (const [i, path] of modules.entries()) latest.set(path, await downloadOutcome(downloaded[i]));
+  return latest;
 }
 
 /** Modgate's raw `@v/list` for each module: first fields of its lines, sorted by semver. */
@@ -107,7 +127,7 @@ async function goList(
   env: Record<string, string>,
   cwd: string,
 ): Promise<Array<GoListModule | undefined>> {
-  const result = await runGo(['list', '-m', '-json', '-e', ...flags, ...args], { cwd, env, allowFailure: true });
+  const result = await runGo(['list', '-m', '-json', '-e', ...flags, ...args], { cwd, env, allowFailure: true, timeoutMs: GO_TIMEOUT_MS });
   const objects = parseJsonStream(result.stdout) as GoListModule[];
   if (objects.length !== args.length) {
     const error = { Err: `go list printed ${objects.length} objects for ${args.length} arguments: ${result.stderr.trim()}` };
@@ -119,7 +139,7 @@ async function goList(
 /** `go mod download -json <args>`: one object per argument, in order; a failed run fails every argument. */
 async function goDownload(args: string[], env: Record<string, string>, cwd: string): Promise<GoModDownload[]> {
   try {
-    const objects = await goModDownloadJsonAll(args, env, { cwd });
+    const objects = await goModDownloadJsonAll(args, env, { cwd, timeoutMs: GO_TIMEOUT_MS });
     if (objects.length === args.length) return objects;
     // go printed fewer objects (e.g. duplicates merged): match by path and query.
     return args.map((arg) => {

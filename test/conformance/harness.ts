@@ -2,13 +2,19 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { goEnv, makeGitInsteadOfConfig } from '../support/index.js';
 import type { BuiltCase, ConformanceCase } from './case-types.js';
-import { compareCase, oneLine, type Mismatch } from './compare.js';
+import { compareCase, compareListedAfterDownloads, oneLine, type Mismatch } from './compare.js';
 import { FixtureRepo } from './fixture-repo.js';
-import { queryKey, rawLists, runGoSide, type SideOutcome } from './go-side.js';
+import { listVersions, queryKey, rawLists, resolveLatest, runGoSide, type SideOutcome } from './go-side.js';
 import { checkPredictions, handZipHash } from './predictions.js';
 
 /** Cases run at the same time: each waits mostly on git and on modgate, so more than the cores. */
 const CONCURRENCY = 8;
+
+/** modgate's list TTL in the suite: the "listed after downloads" pass starts once it has passed. */
+export const CONFORMANCE_LIST_TTL_SECONDS = 1;
+
+/** The name of a case's "listed after downloads" result. */
+export const AFTER_DOWNLOADS = ' (listed after downloads)';
 
 /** A case with its repositories built and, once run, the oracle's answers. */
 export interface PreparedCase {
@@ -91,6 +97,7 @@ export async function runDirectSide(setup: ConformanceSetup): Promise<void> {
       extra: { GOFLAGS: '-mod=mod -modcacherw' },
     });
     c.direct = await runGoSide(c.built, env, setup.cwd);
+    c.direct.latest = await resolveLatest(c.built, env, setup.cwd);
   });
 }
 
@@ -142,6 +149,41 @@ export async function runModgateSide(setup: ConformanceSetup, modgate: ModgateTa
   });
 }
 
+/**
+ * Run after {@link runModgateSide}, once the list TTL has passed: per case, lists and `@latest`
+ * through modgate again — now that every download of the case is stored — compared with the
+ * oracle. One result per case, named `<case> (listed after downloads)`.
+ */
+export async function runListedAfterDownloads(setup: ConformanceSetup, modgate: ModgateTarget): Promise<CaseResult[]> {
+  const ca = await readFile(modgate.caCertPath);
+  return mapLimit(setup.cases, CONCURRENCY, async (c) => {
+    if (!c.direct) throw new Error(`${c.def.name}: run the direct side first`);
+    const env = goEnv({
+      home: setup.goHome,
+      goproxy: modgate.url,
+      gomodcache: join(setup.workDir, 'modcache', c.def.name, 'modgate-after'),
+      caCert: modgate.caCertPath,
+      netrc: modgate.netrc,
+      extra: { GONOSUMDB: 'github.com', GOPRIVATE: undefined, GONOPROXY: undefined, GOFLAGS: '-mod=mod -modcacherw' },
+    });
+    const started = Date.now();
+    const after: SideOutcome = {
+      lists: await listVersions(c.built, env, setup.cwd),
+      rawLists: await rawLists(c.built, modgate.url, ca, modgate.headers),
+      latest: await resolveLatest(c.built, env, setup.cwd),
+      downloads: new Map(),
+      stats: new Map(),
+    };
+    return {
+      name: `${c.def.name}${AFTER_DOWNLOADS}`,
+      about: `${c.def.about}: listed again after its downloads`,
+      checks: c.built.modules.length * 3,
+      modgateMs: Date.now() - started,
+      mismatches: compareListedAfterDownloads(`${c.def.name}${AFTER_DOWNLOADS}`, c.built, c.direct, after),
+    };
+  });
+}
+
 /** Builds, runs both sides and compares: the whole suite against a running modgate. */
 export async function runConformance(
   cases: readonly ConformanceCase[],
@@ -150,7 +192,9 @@ export async function runConformance(
 ): Promise<CaseResult[]> {
   const setup = await prepareConformance(cases, workDir);
   await runDirectSide(setup);
-  return runModgateSide(setup, modgate);
+  const results = await runModgateSide(setup, modgate);
+  await new Promise((resolve) => setTimeout(resolve, CONFORMANCE_LIST_TTL_SECONDS * 1000 + 200));
+  return [...results, ...(await runListedAfterDownloads(setup, modgate))];
 }
 
 /** `conformance: N/N identical`, then a table of every mismatch (case, item, field, go, modgate). */

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ADMIN_AUTH, TEST_ADMIN_PASSWORD, createTestCa, freePort, startModgate, writeNetrc, type ModgateProcess } from '../support/index.js';
 import { CONF_ORG } from './fixture-repo.js';
-import type { ModgateTarget } from './harness.js';
+import { CONFORMANCE_LIST_TTL_SECONDS, type ModgateTarget } from './harness.js';
 
 /**
  * Starts the built modgate over HTTPS serving `github.com/conf/*` from the fixture repositories
@@ -34,10 +34,11 @@ export async function startConformanceModgate(
       MODGATE_SUMDB: 'off',
       MODGATE_CONFIG: configPath,
       MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+      MODGATE_LIST_TTL_SECONDS: String(CONFORMANCE_LIST_TTL_SECONDS),
     },
     caCert: tls.caCertPath,
-    // The embedded database applies its migrations first: slow on a busy machine.
-    readyTimeoutMs: 60_000,
+    // The embedded database applies its migrations first: slow on a busy (shared) machine.
+    readyTimeoutMs: 180_000,
   });
   // The go command authenticates as a user would: the bootstrap admin's credentials in a .netrc.
   const netrc = await writeNetrc(join(workDir, 'netrc'), process.url, 'admin', TEST_ADMIN_PASSWORD);

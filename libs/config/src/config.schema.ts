@@ -54,10 +54,12 @@ export interface ModgateConfig {
   upstream: ProxyListEntry[];
   sumdb: SumdbTarget[];
   origins: OriginConfig[];
-  git: { maxProcesses: number };
+  /** `fetchIntervalSeconds`: a lookup of an unknown version fetches a repository at most this often. */
+  git: { maxProcesses: number; fetchIntervalSeconds: number };
   /** `historyDays`: webhook deliveries and finished sync jobs are deleted after this (0: kept). */
   sync: { webhookSecret?: SecretRef; webhookMaxBytes: number; pollIntervalSeconds: number; historyDays: number };
-  cache: { listTtlSeconds: number; upstreamTimeoutSeconds: number };
+  /** `notFoundTtlSeconds`: how long a "not found" answer for a version is reused. */
+  cache: { listTtlSeconds: number; upstreamTimeoutSeconds: number; notFoundTtlSeconds: number };
   auth: AuthConfig;
   audit: AuditConfig;
   /** Log level, and `json` or `pretty` lines (unset: pretty on a terminal, else JSON). */
@@ -169,8 +171,10 @@ export const rawConfigSchema = z
     syncHistoryDays: z.coerce.number().int().min(0).max(36500).default(30),
     workers: z.coerce.number().int().min(1).max(64).default(1),
     gitMaxProcesses: z.coerce.number().int().min(1).max(64).default(4),
+    gitFetchIntervalSeconds: z.coerce.number().int().min(0).max(3600).default(10),
     listTtlSeconds: z.coerce.number().int().min(0).max(86400).default(60),
     upstreamTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(300),
+    notFoundTtlSeconds: z.coerce.number().int().min(0).max(86400).default(30),
     authMode: authModeSchema.optional(),
     jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
     initialAdminPassword: z.string().min(12, 'must be at least 12 characters').max(1024).optional(),
@@ -246,9 +250,9 @@ export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: stri
     upstream: raw.upstream,
     sumdb: raw.sumdb,
     origins: raw.origins,
-    git: { maxProcesses: raw.gitMaxProcesses },
+    git: { maxProcesses: raw.gitMaxProcesses, fetchIntervalSeconds: raw.gitFetchIntervalSeconds },
     sync: { webhookSecret: raw.webhookSecret, webhookMaxBytes: raw.webhookMaxBytes, pollIntervalSeconds: raw.pollIntervalSeconds, historyDays: raw.syncHistoryDays },
-    cache: { listTtlSeconds: raw.listTtlSeconds, upstreamTimeoutSeconds: raw.upstreamTimeoutSeconds },
+    cache: { listTtlSeconds: raw.listTtlSeconds, upstreamTimeoutSeconds: raw.upstreamTimeoutSeconds, notFoundTtlSeconds: raw.notFoundTtlSeconds },
     auth: {
       mode: raw.authMode ?? 'on',
       anonymousPulls: deploymentSigns(raw, configFile).length === 0,

@@ -59,6 +59,18 @@ describe('loadConfig', () => {
     expect(config.cache.listTtlSeconds).toBe(5);
   });
 
+  it('reads the git fetch interval and the not-found TTL from env or YAML, with short defaults', () => {
+    expect(loadConfig({}).git.fetchIntervalSeconds).toBe(10);
+    expect(loadConfig({}).cache.notFoundTtlSeconds).toBe(30);
+    const env = loadConfig({ MODGATE_GIT_FETCH_INTERVAL_SECONDS: '0', MODGATE_NOT_FOUND_TTL_SECONDS: '5' });
+    expect([env.git.fetchIntervalSeconds, env.cache.notFoundTtlSeconds]).toEqual([0, 5]);
+    const dir = mkdtempSync(join(tmpdir(), 'modgate-config-'));
+    const file = join(dir, 'modgate.yaml');
+    writeFileSync(file, 'gitFetchIntervalSeconds: 3\nnotFoundTtlSeconds: 7\n');
+    const yaml = loadConfig({ MODGATE_CONFIG: file });
+    expect([yaml.git.fetchIntervalSeconds, yaml.cache.notFoundTtlSeconds]).toEqual([3, 7]);
+  });
+
   it('reads the metrics listener; none by default', () => {
     expect(loadConfig({}).metrics.listen).toBeUndefined();
     expect(loadConfig({ MODGATE_METRICS_LISTEN: '0.0.0.0:9464' }).metrics.listen).toEqual({ host: '0.0.0.0', port: 9464 });
@@ -70,6 +82,8 @@ describe('loadConfig', () => {
     ['cert without key', { MODGATE_TLS_CERT: 'c.pem' }, /MODGATE_TLS_KEY|tlsKey/],
     ['mysql url', { DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must be a postgres/],
     ['unknown storage', { MODGATE_STORAGE: 'gcs' }, /MODGATE_STORAGE/],
+    ['negative not-found TTL', { MODGATE_NOT_FOUND_TTL_SECONDS: '-1' }, /MODGATE_NOT_FOUND_TTL_SECONDS/],
+    ['fetch interval over an hour', { MODGATE_GIT_FETCH_INTERVAL_SECONDS: '3601' }, /MODGATE_GIT_FETCH_INTERVAL_SECONDS/],
     ['s3 without bucket', { MODGATE_STORAGE: 's3' }, /s3Bucket|MODGATE_S3_BUCKET/],
     ['upstream direct', { MODGATE_UPSTREAM: 'direct' }, /MODGATE_UPSTREAM: "direct" is not an upstream/],
     ['bad sumdb', { MODGATE_SUMDB: 'sum.golang.org ftp://x' }, /MODGATE_SUMDB/],

@@ -21,6 +21,8 @@ export const ENV_SETTINGS: Record<string, string> = {
   MODGATE_SUMDB: 'sumdb',
   MODGATE_LIST_TTL_SECONDS: 'listTtlSeconds',
   MODGATE_GIT_MAX_PROCESSES: 'gitMaxProcesses',
+  MODGATE_GIT_FETCH_INTERVAL_SECONDS: 'gitFetchIntervalSeconds',
+  MODGATE_NOT_FOUND_TTL_SECONDS: 'notFoundTtlSeconds',
   MODGATE_WEBHOOK_MAX_BYTES: 'webhookMaxBytes',
   MODGATE_POLL_INTERVAL_SECONDS: 'pollIntervalSeconds',
   MODGATE_SYNC_HISTORY_DAYS: 'syncHistoryDays',

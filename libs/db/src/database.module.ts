@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nes
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
 import { ArtifactRepository } from './artifact.repository.js';
 import { openDatabase, type Database } from './open-database.js';
+import { RefusalRepository } from './refusal.repository.js';
 import { TagEventRepository } from './tag-event.repository.js';
 import { VersionIndexRepository } from './version-index.repository.js';
 
@@ -24,8 +25,9 @@ export const DATABASE = Symbol('DATABASE');
     { provide: ArtifactRepository, inject: [DATABASE], useFactory: (db: Database) => new ArtifactRepository(db.prisma) },
     { provide: VersionIndexRepository, inject: [DATABASE], useFactory: (db: Database) => new VersionIndexRepository(db.prisma) },
     { provide: TagEventRepository, inject: [DATABASE], useFactory: (db: Database) => new TagEventRepository(db.prisma) },
+    { provide: RefusalRepository, inject: [DATABASE], useFactory: (db: Database) => new RefusalRepository(db.prisma) },
   ],
-  exports: [DATABASE, ArtifactRepository, VersionIndexRepository, TagEventRepository],
+  exports: [DATABASE, ArtifactRepository, VersionIndexRepository, TagEventRepository, RefusalRepository],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DATABASE) private readonly db: Database) {}

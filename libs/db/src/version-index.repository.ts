@@ -8,6 +8,8 @@ export interface VersionIndex {
   versions: string[] | null;
   listFetchedAt: Date | null;
   latest: { version: string; time: string } | null;
+  /** The whole @latest body as the origin answered it (null: only Version and Time are known). */
+  latestInfo: string | null;
   latestFetchedAt: Date | null;
 }
 
@@ -23,6 +25,7 @@ export class VersionIndexRepository {
       versions: row.listFetchedAt ? row.versions : null,
       listFetchedAt: row.listFetchedAt,
       latest: row.latestVersion && row.latestTime ? { version: row.latestVersion, time: row.latestTime } : null,
+      latestInfo: row.latestInfo,
       latestFetchedAt: row.latestFetchedAt,
     };
   }
@@ -43,8 +46,13 @@ export class VersionIndexRepository {
     });
   }
 
-  async saveLatest(modulePath: string, source: ArtifactSource, latest: { version: string; time: string }, fetchedAt = new Date()): Promise<void> {
-    const data = { source, latestVersion: latest.version, latestTime: latest.time, latestFetchedAt: fetchedAt };
+  async saveLatest(
+    modulePath: string,
+    source: ArtifactSource,
+    latest: { version: string; time: string; info?: string },
+    fetchedAt = new Date(),
+  ): Promise<void> {
+    const data = { source, latestVersion: latest.version, latestTime: latest.time, latestInfo: latest.info ?? null, latestFetchedAt: fetchedAt };
     await this.prisma.versionIndex.upsert({
       where: { modulePath },
       create: { modulePath, versions: [], ...data },

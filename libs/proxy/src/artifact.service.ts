@@ -14,6 +14,7 @@ import { UnavailableError, UpstreamError } from './errors.js';
 import { LruCache } from './lru-cache.js';
 import { ModuleSourceRouter } from './module-source.router.js';
 import type { ArtifactKind } from './proxy-request.js';
+import { RefusalMemory } from './refusal-memory.js';
 import { SingleFlight } from './single-flight.js';
 import { fromSource } from './source-errors.js';
 
@@ -34,7 +35,8 @@ export function artifactKey(modulePath: string, version: string, kind: ArtifactK
 
 /**
  * Immutable module artifacts: served from the blob store when recorded, otherwise fetched once
- * from the origin (single flight in-process and across replicas), verified, stored, recorded.
+ * from the origin (single flight in-process and across replicas), verified, stored, recorded. A
+ * refusal is remembered (RefusalMemory), so asking again does not run git again.
  */
 @Injectable()
 export class ArtifactService {
@@ -49,6 +51,7 @@ export class ArtifactService {
     @Inject(BLOB_STORE) private readonly store: BlobStore,
     private readonly artifacts: ArtifactRepository,
     private readonly router: ModuleSourceRouter,
+    private readonly refusals: RefusalMemory,
   ) {
     this.tmpDir = join(config.dataDir, 'tmp');
   }
@@ -60,7 +63,7 @@ export class ArtifactService {
     if (!record) {
       cacheHit = false;
       if (this.flights.has(key)) recordFlightWait(kind);
-      record = await this.flights.do(key, () => this.fetchOnce(modulePath, version, kind, key));
+      record = await this.flights.do(key, () => this.refusals.guard(modulePath, version, kind, () => this.fetchOnce(modulePath, version, kind, key)));
     }
     recordCacheLookup(kind, cacheHit);
     this.records.set(key, record);
@@ -72,7 +75,7 @@ export class ArtifactService {
     const key = artifactKey(modulePath, version, kind);
     if (this.records.get(key) ?? (await this.findRecord(modulePath, version, kind))) return false;
     if (this.flights.has(key)) recordFlightWait(kind);
-    this.records.set(key, await this.flights.do(key, () => this.fetchOnce(modulePath, version, kind, key)));
+    this.records.set(key, await this.flights.do(key, () => this.refusals.guard(modulePath, version, kind, () => this.fetchOnce(modulePath, version, kind, key))));
     return true;
   }
 

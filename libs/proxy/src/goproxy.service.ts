@@ -47,8 +47,8 @@ export class GoproxyService {
       case 'latest': {
         this.access.assertCanRead(principal, modulePath);
         const { value } = await this.index.latest(modulePath);
-        if (this.access.isBlocked(modulePath, value.Version)) return this.latestAllowed(principal, modulePath, value.Version);
-        return { contentType: 'application/json', cacheControl: this.indexCacheControl, body: JSON.stringify(value) };
+        if (this.access.isBlocked(modulePath, value.info.Version)) return this.latestAllowed(principal, modulePath, value.info.Version);
+        return { contentType: 'application/json', cacheControl: this.indexCacheControl, body: value.body };
       }
       case 'artifact': {
         const { version, kind } = request;

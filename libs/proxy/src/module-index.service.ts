@@ -6,6 +6,7 @@ import { recordFlightWait } from '#metrics';
 import type { VersionInfo } from '#upstream';
 import { NotFoundError, UnavailableError, UpstreamError } from './errors.js';
 import { ModuleSourceRouter } from './module-source.router.js';
+import { RefusalMemory } from './refusal-memory.js';
 import { SingleFlight } from './single-flight.js';
 import { fromSource } from './source-errors.js';
 
@@ -17,14 +18,15 @@ export interface IndexAnswer<T> {
 
 /**
  * `@v/list` and `@latest`, answered from Postgres and refreshed from the origin once older than
- * the TTL. When the origin is down the last answer is served stale; versions already cached keep
- * being listed with no origin at all.
+ * the TTL: exactly what the origin computes (for a private module, what the go command computes
+ * from git in direct mode), never widened by what was downloaded. When the origin is down the
+ * last answer is served stale (a public module never listed before: its downloaded versions).
  */
 @Injectable()
 export class ModuleIndexService {
   private readonly logger = new Logger('ModuleIndex');
   private readonly listFlights = new SingleFlight<IndexAnswer<string[]>>();
-  private readonly latestFlights = new SingleFlight<IndexAnswer<VersionInfo>>();
+  private readonly latestFlights = new SingleFlight<IndexAnswer<LatestAnswer>>();
   private readonly ttlMs: number;
 
   constructor(
@@ -32,6 +34,7 @@ export class ModuleIndexService {
     private readonly index: VersionIndexRepository,
     private readonly artifacts: ArtifactRepository,
     private readonly router: ModuleSourceRouter,
+    private readonly refusals: RefusalMemory,
   ) {
     this.ttlMs = config.cache.listTtlSeconds * 1000;
   }
@@ -44,37 +47,39 @@ export class ModuleIndexService {
       const source = this.router.sourceFor(modulePath);
       try {
         const lines = await fromSource(`${modulePath} list`, () => source.list(modulePath));
-        const versions = await this.withCached(modulePath, lines.map((line) => line.trim().split(/\s+/)[0]!));
+        const versions = listable(lines.map((line) => line.trim().split(/\s+/)[0]!));
         await this.index.saveList(modulePath, source.kind, versions);
         return { value: versions, stale: false };
       } catch (err) {
-        const cached = await this.withCached(modulePath, known?.versions ?? []);
-        if (cached.length > 0) {
-          this.logger.warn(`serving cached list of ${modulePath}: ${(err as Error).message}`);
-          return { value: cached, stale: true };
+        const last = known?.versions ?? (source.kind === 'upstream' ? await this.storedVersions(modulePath) : []);
+        if (last.length > 0) {
+          this.logger.warn(`serving the last list of ${modulePath}: ${(err as Error).message}`);
+          return { value: last, stale: true };
         }
         throw err;
       }
     });
   }
 
-  latest(modulePath: string): Promise<IndexAnswer<VersionInfo>> {
+  /** `@latest`: the origin's answer with its `Origin` when the origin gave one (`body`), else Version and Time. */
+  latest(modulePath: string): Promise<IndexAnswer<LatestAnswer>> {
     if (this.latestFlights.has(modulePath)) recordFlightWait('latest');
     return this.latestFlights.do(modulePath, async () => {
       const known = await this.known(modulePath);
-      if (known?.latest && this.fresh(known.latestFetchedAt)) return { value: toInfo(known.latest), stale: false };
+      if (known?.latest && this.fresh(known.latestFetchedAt)) return { value: toLatest(known), stale: false };
       const source = this.router.sourceFor(modulePath);
       try {
-        const { info } = await fromSource(`${modulePath}@latest`, () => source.latest(modulePath));
+        const { info, raw } = await fromSource(`${modulePath}@latest`, () => source.latest(modulePath));
         if (!isCanonicalVersion(info.Version) || !info.Time) {
           throw new UpstreamError(`${modulePath}@latest: origin answered an invalid version ${JSON.stringify(info.Version)}`);
         }
-        await this.index.saveLatest(modulePath, source.kind, { version: info.Version, time: info.Time });
-        return { value: { Version: info.Version, Time: info.Time }, stale: false };
+        const body = latestBody(info, raw);
+        await this.index.saveLatest(modulePath, source.kind, { version: info.Version, time: info.Time, info: body });
+        return { value: { info: { Version: info.Version, Time: info.Time }, body }, stale: false };
       } catch (err) {
         if (known?.latest && !(err instanceof NotFoundError)) {
           this.logger.warn(`serving cached @latest of ${modulePath}: ${(err as Error).message}`);
-          return { value: toInfo(known.latest), stale: true };
+          return { value: toLatest(known), stale: true };
         }
         throw err;
       }
@@ -85,11 +90,12 @@ export class ModuleIndexService {
    * Stores a version list and @latest computed by a repository sync, so requests are answered
    * from Postgres without touching git until the next sync or TTL.
    */
-  async publish(modulePath: string, source: 'upstream' | 'private', versions: string[], latest: VersionInfo | null): Promise<string[]> {
-    const listable = await this.withCached(modulePath, versions);
-    await this.index.saveList(modulePath, source, listable);
-    if (latest?.Time) await this.index.saveLatest(modulePath, source, { version: latest.Version, time: latest.Time });
-    return listable;
+  async publish(modulePath: string, source: 'upstream' | 'private', versions: string[], latest: { info: VersionInfo; raw?: Buffer } | null): Promise<string[]> {
+    const list = listable(versions);
+    await this.index.saveList(modulePath, source, list);
+    const { info, raw } = latest ?? {};
+    if (info?.Time) await this.index.saveLatest(modulePath, source, { version: info.Version, time: info.Time, info: latestBody(info, raw) });
+    return list;
   }
 
   /** Module paths with a stored version list at or below a repository root. */
@@ -97,10 +103,13 @@ export class ModuleIndexService {
     return this.index.modulesUnder(codeRoot);
   }
 
-  /** A non-canonical `.info` query (branch, commit, `v1.2`): resolved by the origin, never stored. */
+  /**
+   * A non-canonical `.info` query (branch, commit, `v1.2`): resolved by the origin, never stored;
+   * a refusal is remembered (see RefusalMemory).
+   */
   async query(modulePath: string, query: string): Promise<Buffer> {
     const source = this.router.sourceFor(modulePath);
-    return (await fromSource(`${modulePath}@${query}`, () => source.info(modulePath, query))).raw;
+    return this.refusals.guard(modulePath, query, 'info', async () => (await fromSource(`${modulePath}@${query}`, () => source.info(modulePath, query))).raw);
   }
 
   private async known(modulePath: string): Promise<VersionIndex | null> {
@@ -111,11 +120,13 @@ export class ModuleIndexService {
     }
   }
 
-  /** The listable versions: canonical, not pseudo, plus every version whose .info or .mod is stored. */
-  private async withCached(modulePath: string, versions: string[]): Promise<string[]> {
+  /**
+   * Public modules only, when the upstream is unreachable and no list was ever stored: the
+   * versions already downloaded. (A private list is only ever what git computes.)
+   */
+  private async storedVersions(modulePath: string): Promise<string[]> {
     const stored = [...(await this.artifacts.versionsWith(modulePath, 'info')), ...(await this.artifacts.versionsWith(modulePath, 'mod'))];
-    const listable = new Set([...versions, ...stored].filter((v) => isCanonicalVersion(v) && !isPseudoVersion(v)));
-    return sortVersions([...listable]);
+    return listable(stored);
   }
 
   private fresh(fetchedAt: Date | null): boolean {
@@ -123,6 +134,34 @@ export class ModuleIndexService {
   }
 }
 
-function toInfo(latest: { version: string; time: string }): VersionInfo {
-  return { Version: latest.version, Time: latest.time };
+/** An `@latest` answer: the version, and the body to send (with `Origin` when the origin gave one). */
+export interface LatestAnswer {
+  info: VersionInfo;
+  body: string;
+}
+
+/**
+ * The versions of an origin's list that a list may hold: canonical and not pseudo-versions, each
+ * once, in semver order. Nothing is added: what was downloaded never feeds back into a list.
+ */
+function listable(versions: string[]): string[] {
+  return sortVersions([...new Set(versions.filter((v) => isCanonicalVersion(v) && !isPseudoVersion(v)))]);
+}
+
+/** The origin's own `@latest` body when it names the same version, else Version and Time alone. */
+function latestBody(info: VersionInfo, raw: Buffer | undefined): string {
+  if (raw) {
+    try {
+      const parsed = JSON.parse(raw.toString('utf8')) as { Version?: unknown };
+      if (parsed.Version === info.Version) return raw.toString('utf8');
+    } catch {
+      // not JSON: answer the fields modgate checked
+    }
+  }
+  return JSON.stringify({ Version: info.Version, Time: info.Time });
+}
+
+function toLatest(known: VersionIndex): LatestAnswer {
+  const info = { Version: known.latest!.version, Time: known.latest!.time };
+  return { info, body: known.latestInfo ?? JSON.stringify(info) };
 }

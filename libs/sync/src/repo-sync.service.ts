@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { VersionIndexRepository } from '#db';
-import { CodeRepo, compareSemver, isValidSemver, major, type RevInfo } from '#gomod';
+import { CodeRepo, compareSemver, infoJson, isValidSemver, major, type RevInfo } from '#gomod';
 import { ArtifactService, ModuleIndexService } from '#proxy';
-import { PrivateGitSource } from '#vcs';
+import { PrivateGitSource, goOriginUrl } from '#vcs';
 
 /** What one repository sync did. */
 export interface SyncResult {
@@ -47,7 +47,8 @@ export class RepoSyncService {
       if (versions.length === 0 && !known) continue;
       const fresh = known ? versions.filter((v) => !known.includes(v)) : [...versions].sort(compareSemver).slice(-FIRST_SYNC_PREBUILD);
       const latest = await repo.latest().catch(() => null);
-      const publish = () => this.index.publish(modulePath, 'private', versions, latest ? toInfo(latest) : null);
+      const latestInfo = latest ? { info: toInfo(latest), raw: Buffer.from(infoJson(latest, { url: goOriginUrl(codeRoot), subdir: repo.codeDir })) } : null;
+      const publish = () => this.index.publish(modulePath, 'private', versions, latestInfo);
       // A pushed tag is built before it is listed, so the first `go get` after the listing finds
       // its .info/.mod/.zip ready. A repository's first sync lists first: nobody waits on a list
       // that was never published, and its older versions build on demand.

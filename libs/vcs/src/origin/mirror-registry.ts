@@ -38,6 +38,12 @@ export class MirrorRegistry {
     return entry.running;
   }
 
+  /** Whether the mirror was fetched within `maxAgeMs` and no fetch of it is running now. */
+  fetchedWithin(origin: OriginConfig, repoUrl: string, maxAgeMs: number): boolean {
+    const entry = this.entry(origin, repoUrl);
+    return !entry.running && Date.now() - entry.fetchedAt < maxAgeMs;
+  }
+
   private entry(origin: OriginConfig, repoUrl: string) {
     // Keyed by origin too: two origins naming one URL with different credentials get separate mirrors.
     const key = `${origin.pattern} ${repoUrl}`;

@@ -4,7 +4,8 @@ import { PassThrough } from 'node:stream';
 import { CodeRepo, GoModError, infoJson, isVersionNotFound, type RevInfo } from '#gomod';
 import { UpstreamFailedError, UpstreamNotFoundError, type ModuleSource, type VersionInfo } from '#upstream';
 import { GitCommandError } from '../git-command-error.js';
-import type { GitMirror } from '../git-mirror.js';
+import { MirrorNotFetchedError, type GitMirror } from '../git-mirror.js';
+import { isMissingRepository, publicGitFailure } from './git-failure.js';
 import type { MirrorRegistry } from './mirror-registry.js';
 import type { OriginMatcher, ResolvedOrigin } from './origin-matcher.js';
 
@@ -14,9 +15,18 @@ export type RefsListener = (codeRoot: string, tags: ReadonlyMap<string, string>)
 const LIST_FETCH_MAX_AGE_MS = 0;
 
 /**
+ * `.info` Origin.URL as the go command records it: the repository root it resolves for the module
+ * path (`https://<root>` for hosts it knows and for patterns), never the clone URL of the origin.
+ */
+export function goOriginUrl(codeRoot: string): string {
+  return `https://${codeRoot}`;
+}
+
+/**
  * Private modules straight from git, with the go command's direct-mode results (libs/gomod
- * CodeRepo over a local bare mirror). A version not found in the mirror triggers one fetch and a
- * retry, so a freshly pushed tag is found without waiting for a list refresh.
+ * CodeRepo over a local bare mirror). A version not found in the mirror triggers a fetch and a
+ * retry, so a freshly pushed tag is found without waiting for a list refresh — at most one fetch
+ * per repository every `fetchIntervalMs` (syncs and list refreshes always fetch).
  */
 export class PrivateGitSource implements ModuleSource {
   readonly kind = 'private' as const;
@@ -25,6 +35,7 @@ export class PrivateGitSource implements ModuleSource {
   constructor(
     private readonly matcher: OriginMatcher,
     private readonly mirrors: MirrorRegistry,
+    private readonly fetchIntervalMs = 0,
   ) {}
 
   /** Called after a fetch changed a repository's refs (moved-tag detection, index refresh). */
@@ -46,7 +57,7 @@ export class PrivateGitSource implements ModuleSource {
       if (changed) for (const listener of this.refsListeners) await listener(codeRoot, tags);
       return { changed, mirror, tags };
     } catch (err) {
-      throw translate(codeRoot, err);
+      throw translate(codeRoot, err, resolved);
     }
   }
 
@@ -99,23 +110,27 @@ export class PrivateGitSource implements ModuleSource {
   }
 
   private infoAnswer(rev: RevInfo, resolved: ResolvedOrigin, repo: CodeRepo): { raw: Buffer; info: VersionInfo; commit: string } {
-    const raw = Buffer.from(infoJson(rev, { url: resolved.repoUrl, subdir: repo.codeDir }));
+    const raw = Buffer.from(infoJson(rev, { url: goOriginUrl(resolved.codeRoot), subdir: repo.codeDir }));
     return { raw, info: { Version: rev.version, Time: rev.time.toISOString().replace(/\.\d{3}Z$/, 'Z') }, commit: rev.commit };
   }
 
-  /** Runs `work` on the local mirror; when it reports "not found", fetches once and runs it again. */
+  /**
+   * Runs `work` on the local mirror; when it reports "not found", fetches (unless the repository
+   * was fetched within the fetch interval) and runs it again. A mirror whose first fetch failed
+   * is fetched again here, so the repository heals on the next request.
+   */
   private async withRetry<T>(modulePath: string, work: (repo: CodeRepo, resolved: ResolvedOrigin) => Promise<T>): Promise<T> {
     const resolved = await this.resolve(modulePath);
     const mirror = this.mirrors.mirrorFor(resolved.origin, resolved.repoUrl);
-    const repo = new CodeRepo(modulePath, resolved.codeRoot, mirror);
-    if (mirror.fetchCount > 0 || (await mirror.exists())) {
+    if (await mirror.exists()) {
       try {
-        return await work(repo, resolved);
+        return await work(new CodeRepo(modulePath, resolved.codeRoot, mirror), resolved);
       } catch (err) {
-        if (!isVersionNotFound(err)) throw translate(modulePath, err);
+        if (!isVersionNotFound(err)) throw translate(modulePath, err, resolved);
+        if (this.mirrors.fetchedWithin(resolved.origin, resolved.repoUrl, this.fetchIntervalMs)) throw translate(modulePath, err, resolved);
       }
     }
-    return this.withRepo(modulePath, 0, work, resolved);
+    return this.withRepo(modulePath, this.fetchIntervalMs, work, resolved);
   }
 
   private async withRepo<T>(
@@ -134,7 +149,7 @@ export class PrivateGitSource implements ModuleSource {
       }
       return await work(new CodeRepo(modulePath, resolved.codeRoot, mirror), resolved);
     } catch (err) {
-      throw translate(modulePath, err);
+      throw translate(modulePath, err, resolved);
     }
   }
 
@@ -150,10 +165,15 @@ export class PrivateGitSource implements ModuleSource {
   }
 }
 
-/** Origin errors as the proxy understands them: not found (404), refused (410), or failed (502). */
-function translate(modulePath: string, err: unknown): unknown {
+/**
+ * Origin errors as the proxy understands them: not found (404), refused (410), or failed (502),
+ * worded without internal locations (clone URL, mirror directory).
+ */
+function translate(modulePath: string, err: unknown, resolved: ResolvedOrigin): unknown {
   if (err instanceof UpstreamNotFoundError || err instanceof UpstreamFailedError) return err;
   if (err instanceof GoModError) return new UpstreamNotFoundError(err.message, isVersionNotFound(err) ? 404 : 410);
-  if (err instanceof GitCommandError) return new UpstreamFailedError(`git for ${modulePath}: ${err.message}`);
+  if (isMissingRepository(err)) return new UpstreamNotFoundError(`the origin has no repository ${resolved.codeRoot}`);
+  if (err instanceof GitCommandError) return new UpstreamFailedError(`git for ${modulePath}: ${publicGitFailure(err.message, resolved.repoUrl)}`);
+  if (err instanceof MirrorNotFetchedError) return new UpstreamFailedError(`git for ${modulePath}: the mirror of ${resolved.codeRoot} is not fetched yet; try again`);
   return err;
 }

@@ -16,7 +16,11 @@ import { PrivateGitSource } from './private-git.source.js';
       inject: [MODGATE_CONFIG],
       useFactory: (config: ModgateConfig) => new MirrorRegistry(join(config.dataDir, 'git'), new GitProcessPool(config.git.maxProcesses)),
     },
-    { provide: PrivateGitSource, inject: [OriginMatcher, MirrorRegistry], useFactory: (m: OriginMatcher, r: MirrorRegistry) => new PrivateGitSource(m, r) },
+    {
+      provide: PrivateGitSource,
+      inject: [OriginMatcher, MirrorRegistry, MODGATE_CONFIG],
+      useFactory: (m: OriginMatcher, r: MirrorRegistry, config: ModgateConfig) => new PrivateGitSource(m, r, config.git.fetchIntervalSeconds * 1000),
+    },
   ],
   exports: [OriginMatcher, MirrorRegistry, PrivateGitSource],
 })
