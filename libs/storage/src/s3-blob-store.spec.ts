@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { BlobIntegrityError, BlobNotFoundError } from './blob-store.js';
+import { BlobIntegrityError, BlobNotFoundError, BlobStoreWriteError } from './blob-store.js';
 import { S3BlobStore } from './s3-blob-store.js';
 import { createS3Client } from './s3-client.js';
 import { describeBlobStoreConformance } from './testing.js';
@@ -92,6 +94,33 @@ describe('S3BlobStore on s3rver', () => {
       await expect(store.stat('k')).rejects.toBeInstanceOf(BlobNotFoundError);
     } finally {
       defaultChecksumClient.destroy();
+    }
+  });
+
+  // s3rver accepts any credentials and cannot be made read-only, so a stand-in endpoint answers
+  // every request as a read-only bucket does (403 AccessDenied, the S3 error document).
+  it('answers a write a read-only bucket refuses as "not writable", with the cause kept (mock S3 endpoint)', async () => {
+    const denying = createServer((req, res) => {
+      req.resume();
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+    });
+    await new Promise<void>((resolve) => denying.listen(0, '127.0.0.1', resolve));
+    const refusing = createS3Client({
+      endpoint: `http://127.0.0.1:${(denying.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    try {
+      const store = new S3BlobStore({ bucket: BUCKET, prefix: 'refused/', client: refusing });
+      const refused = await store.put('a/@v/v1.0.0.mod', Buffer.from('module a\n')).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(BlobStoreWriteError);
+      expect((refused as BlobStoreWriteError).condition).toBe('not writable');
+      expect((refused as BlobStoreWriteError).message).toMatch(/^blob store is not writable: cannot store a\/@v\/v1.0.0.mod: Access Denied/);
+    } finally {
+      refusing.destroy();
+      await new Promise((resolve) => denying.close(resolve));
     }
   });
 

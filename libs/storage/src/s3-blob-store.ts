@@ -15,7 +15,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { assertExpected, digestBuffer, digestStream } from './blob-digest.js';
-import { BlobIntegrityError, BlobNotFoundError, type BlobInfo, type BlobStore } from './blob-store.js';
+import { BlobIntegrityError, BlobNotFoundError, BlobStoreWriteError, type BlobInfo, type BlobStore } from './blob-store.js';
 import { assertValidKey } from './key.js';
 import { spoolToFile } from './spool-file.js';
 
@@ -111,15 +111,19 @@ export class S3BlobStore implements BlobStore {
   /** Uploads and verifies; on any failure, removes whatever the upload may have left. */
   private async upload(key: string, objectKey: string, body: Readable | Buffer, info: BlobInfo): Promise<void> {
     try {
-      await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: objectKey,
-          Body: body,
-          ContentLength: info.size,
-          Metadata: { sha256: info.sha256 },
-        }),
-      );
+      await this.client
+        .send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: objectKey,
+            Body: body,
+            ContentLength: info.size,
+            Metadata: { sha256: info.sha256 },
+          }),
+        )
+        .catch((error: unknown) => {
+          throw asWriteRefusal(key, error);
+        });
       await this.verify(key, objectKey, info);
     } catch (error) {
       await this.client
@@ -162,4 +166,13 @@ export class S3BlobStore implements BlobStore {
 /** GetObject reports a missing key as NoSuchKey; HeadObject (no body) only as a bare 404. */
 function isNotFound(error: unknown): boolean {
   return error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.name === 'NotFound');
+}
+
+/** A PutObject the store refused (no permission, read-only bucket, quota) as the typed write error. */
+function asWriteRefusal(key: string, error: unknown): unknown {
+  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const status = $metadata?.httpStatusCode;
+  if (status === 507 || name === 'XMinioStorageFull' || name === 'QuotaExceeded') return new BlobStoreWriteError(key, 'full', error);
+  if (status === 403) return new BlobStoreWriteError(key, 'not writable', error);
+  return error;
 }
