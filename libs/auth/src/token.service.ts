@@ -177,10 +177,11 @@ export class TokenService implements OnModuleInit {
 
   /**
    * Revokes a token of the caller's, or any token for an admin; effective from the next request
-   * everywhere. A read-scope token only reads: token changes need a password or an admin-scope token.
+   * everywhere. A read-scope token only reads: token changes need a password or an admin-scope token,
+   * except revoking itself (`modgate logout`), which only ever takes access away.
    */
   async revoke(viewer: Principal, jti: string): Promise<TokenInfo> {
-    if (viewer.kind === 'token' && !viewer.scopes.includes('admin')) {
+    if (viewer.kind === 'token' && !viewer.scopes.includes('admin') && viewer.tokenId !== jti) {
       throw new ForbiddenError(`token ${viewer.name} has the read scope only: revoking tokens needs a password or an admin-scope token`);
     }
     const record = await this.tokens.find(jti);
