@@ -8,7 +8,9 @@
 # A benchmark, not a test: it always exits 0 once it has measured, whatever the numbers.
 # Run: bash bench/graph.sh   (BENCH_ROUNDS=N, default 3; BENCH_MODULES=N, default 150;
 #   BENCH_GRAPH_DB=postgres for a local Postgres instead of the embedded PGlite;
-#   BENCH_CPU_PROF=DIR keeps node --cpu-prof profiles of modgate in DIR; BENCH_SKIP_BUILD=1)
+#   BENCH_CPU_PROF=DIR keeps node --cpu-prof profiles of modgate in DIR; BENCH_SKIP_BUILD=1;
+#   BENCH_VS=<other checkout>/dist/apps/modgate/src/main.js measures that build too, in the same
+#   rounds, for a before/after comparison)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PATH="$PATH:/usr/sbin:/sbin"   # nginx
@@ -86,32 +88,36 @@ if [ "$DB" = postgres ]; then
 fi
 
 # --- modgate: a fresh one per round ------------------------------------------------------------
-# start_modgate ROUND: empty data dir (and database); HTTPS, auth and audit on (the defaults).
+# start_modgate ROUND ENTRY: empty data dir (and database); HTTPS, auth and audit on (the defaults).
 start_modgate() {
-  local round=$1 port
+  local round=$1 entry=$2 port
   port=$(bench_free_port)
   MODGATE_URL=https://127.0.0.1:$port
   METRICS_PORT=$(bench_free_port)
   local -a db_env=() node_opts=()
+  # A new dir every time (computed here: the server below starts in a subshell).
+  local data_dir=$BENCH_TMP/data-$round-$((++DATA_SERIAL))
   if [ "$DB" = postgres ]; then
-    psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE modgate_$round" || bench_die "CREATE DATABASE failed"
-    db_env=(DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/modgate_$round")
+    local name=modgate_${round}_$((++DB_SERIAL))
+    psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE $name" || bench_die "CREATE DATABASE failed"
+    db_env=(DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/$name")
   fi
   if [ -n "${BENCH_CPU_PROF:-}" ]; then
     mkdir -p "$BENCH_CPU_PROF"
     node_opts=(--cpu-prof --cpu-prof-dir="$BENCH_CPU_PROF" --cpu-prof-name="modgate-$DB-round$round.cpuprofile")
+    [ "$entry" = "$MAIN" ] || node_opts[-1]="--cpu-prof-name=modgate-vs-$DB-round$round.cpuprofile"
   fi
   env -i PATH="$PATH" HOME="$BENCH_TMP/home" LANG=C TZ=UTC NO_COLOR=1 \
     MODGATE_LISTEN="127.0.0.1:$port" \
     MODGATE_METRICS_LISTEN="127.0.0.1:$METRICS_PORT" \
     MODGATE_TLS_CERT="$BENCH_TMP/tls/server.crt" MODGATE_TLS_KEY="$BENCH_TMP/tls/server.key" \
-    MODGATE_DATA_DIR="$BENCH_TMP/data-$round" \
+    MODGATE_DATA_DIR="$data_dir" \
     MODGATE_UPSTREAM="http://127.0.0.1:$UP_PORT" \
     MODGATE_SUMDB=off \
     MODGATE_INITIAL_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
     MODGATE_LOG_LEVEL="${BENCH_LOG_LEVEL:-info}" \
     "${db_env[@]}" \
-    node "${node_opts[@]}" "$MAIN" >"$BENCH_TMP/modgate.log" 2>&1 &
+    node "${node_opts[@]}" "$entry" >"$BENCH_TMP/modgate.log" 2>&1 &
   MODGATE_PID=$!
   local started
   started=$(bench_now_ns)
@@ -148,46 +154,83 @@ go_download() {
   bench_secs "$t0" "$t1"
 }
 
+DB_SERIAL=0 DATA_SERIAL=0
+[ -z "${BENCH_VS:-}" ] || [ -f "$BENCH_VS" ] || bench_die "BENCH_VS=$BENCH_VS does not exist"
+# counters: "ORM_OPS SQL_OPS BLOB_GETS BLOB_PUTS CPU_TICKS" of the running modgate, from /metrics and /proc.
+counters() {
+  local m
+  m=$(curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics")
+  printf '%s %s %s %s %s\n' \
+    "$(bench_metric "$m" modgate_db_query_duration_seconds_count 'operation="orm"')" \
+    "$(bench_metric "$m" modgate_db_query_duration_seconds_count 'operation="query"')" \
+    "$(bench_metric "$m" modgate_blob_store_operation_duration_seconds_count 'operation="get"')" \
+    "$(bench_metric "$m" modgate_blob_store_operation_duration_seconds_count 'operation="put"')" \
+    "$(bench_cpu_ticks "$MODGATE_PID")"
+}
+# delta BEFORE AFTER: per run "ORM ops, SQL queries, blob reads, blob writes, CPU seconds".
+delta() {
+  awk -v a="$1" -v b="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { split(a, x, " "); split(b, y, " ")
+    printf "%d ORM ops, %d SQL queries, %d blob reads, %d blob writes, %.2f CPU s", y[1] - x[1], y[2] - x[2], y[3] - x[3], y[4] - x[4], (y[5] - x[5]) / hz }'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; }
 
 NGINX_URL=https://127.0.0.1:$NGINX_PORT
-declare -a NGINX_T=() COLD_T=() WARM_T=() COLD_R=() WARM_R=() STARTS=() UPSTREAM_REQS=()
+VARIANTS=(this)
+[ -n "${BENCH_VS:-}" ] && VARIANTS+=(vs)
+declare -A WORK=() COLD_T=() WARM_T=() COLD_R=() WARM_R=() STARTS=() UPSTREAM_REQS=() AUDIT=()
+declare -a NGINX_T=()
 BUSY_BEFORE=$(bench_busy_pct 1 "$NGINX_PID")
 go_download warmup "$NGINX_URL" >/dev/null   # the go command's own build cache and page cache
 for round in $(seq "$ROUNDS"); do
-  bench_log "round $round/$ROUNDS: fresh modgate ($DB), then nginx / modgate cold / nginx / modgate warm"
-  start_modgate "$round"
-  STARTS+=("$START_SECS")
-  up0=$(wc -l <"$BENCH_TMP/upstream-access.log" 2>/dev/null || echo 0)
-  n1=$(go_download nginx "$NGINX_URL")
-  cold=$(go_download modgate-cold "$MODGATE_URL")
-  up1=$(wc -l <"$BENCH_TMP/upstream-access.log")
-  n2=$(go_download nginx "$NGINX_URL")
-  warm=$(go_download modgate-warm "$MODGATE_URL")
-  NGINX_T+=("$n1" "$n2") COLD_T+=("$cold") WARM_T+=("$warm")
-  COLD_R+=("$(ratio "$cold" "$n1")") WARM_R+=("$(ratio "$warm" "$n2")")
-  UPSTREAM_REQS+=("$((up1 - up0))")
-  printf '  round %s: nginx %s s, modgate cold %s s (%sx), nginx %s s, modgate warm %s s (%sx); modgate start %s s\n' \
-    "$round" "$n1" "$cold" "${COLD_R[-1]}" "$n2" "$warm" "${WARM_R[-1]}" "$START_SECS" >&2
-  METRICS=$(curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics")
-  bench_report_log_problems "$BENCH_TMP/modgate.log" >&2
-  stop_modgate
+  for variant in "${VARIANTS[@]}"; do
+    entry=$MAIN
+    [ "$variant" = vs ] && entry=$BENCH_VS
+    bench_log "round $round/$ROUNDS, $variant ($entry): fresh modgate ($DB), then nginx / modgate cold / nginx / modgate warm"
+    start_modgate "$round" "$entry"
+    STARTS[$variant]+="$START_SECS "
+    up0=$(wc -l <"$BENCH_TMP/upstream-access.log" 2>/dev/null || echo 0)
+    n1=$(go_download nginx "$NGINX_URL")
+    c0=$(counters)
+    cold=$(go_download modgate-cold "$MODGATE_URL")
+    c1=$(counters)
+    up1=$(wc -l <"$BENCH_TMP/upstream-access.log")
+    n2=$(go_download nginx "$NGINX_URL")
+    c2=$(counters)
+    warm=$(go_download modgate-warm "$MODGATE_URL")
+    c3=$(counters)
+    WORK[$variant]+="    round $round cold: $(delta "$c0" "$c1"); warm: $(delta "$c2" "$c3")"$'\n'
+    NGINX_T+=("$n1" "$n2")
+    COLD_T[$variant]+="$cold " WARM_T[$variant]+="$warm "
+    COLD_R[$variant]+="$(ratio "$cold" "$n1") " WARM_R[$variant]+="$(ratio "$warm" "$n2") "
+    UPSTREAM_REQS[$variant]+="$((up1 - up0)) "
+    printf '  round %s %s: nginx %s s, modgate cold %s s (%sx), nginx %s s, modgate warm %s s (%sx); modgate start %s s\n' \
+      "$round" "$variant" "$n1" "$cold" "$(ratio "$cold" "$n1")" "$n2" "$warm" "$(ratio "$warm" "$n2")" "$START_SECS" >&2
+    metrics=$(curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics")
+    AUDIT[$variant]=$(awk -v c="$(bench_metric "$metrics" modgate_audit_commit_batch_events_count)" \
+      -v e="$(bench_metric "$metrics" modgate_audit_commit_batch_events_sum)" -v s="$(bench_metric "$metrics" modgate_audit_commit_duration_seconds_sum)" \
+      'BEGIN { if (c > 0) printf "%d events in %d commits (%.2f per commit), %.2f ms per commit", e, c, e / c, 1000 * s / c }')
+    bench_report_log_problems "$BENCH_TMP/modgate.log" >&2
+    stop_modgate
+  done
 done
 BUSY_AFTER=$(bench_busy_pct 1 "$NGINX_PID")
 
-COMMITS=$(bench_metric "$METRICS" modgate_audit_commit_batch_events_count)
-EVENTS=$(bench_metric "$METRICS" modgate_audit_commit_batch_events_sum)
-COMMIT_SECS=$(bench_metric "$METRICS" modgate_audit_commit_duration_seconds_sum)
 echo
 echo "modgate graph bench: go mod download of $MODULES modules (empty module cache), HTTPS, $ROUNDS rounds, $(nproc) cores shared by go, nginx and modgate ($DB)"
-printf '  nginx (HTTPS, static tree)        median %s s   (runs: %s)\n' "$(bench_median "${NGINX_T[@]}")" "${NGINX_T[*]}"
-printf '  modgate warm (auth + audit on)    median %s s   ratio to nginx in the same round: median %sx (rounds: %s)  target <= 1.25x\n' \
-  "$(bench_median "${WARM_T[@]}")" "$(bench_median "${WARM_R[@]}")" "${WARM_R[*]}"
-printf '  modgate cold (filling from nginx) median %s s   ratio to nginx in the same round: median %sx (rounds: %s)  target <= 2.0x\n' \
-  "$(bench_median "${COLD_T[@]}")" "$(bench_median "${COLD_R[@]}")" "${COLD_R[*]}"
-printf '  modgate start to healthy: median %s s; upstream requests per cold run: %s\n' "$(bench_median "${STARTS[@]}")" "${UPSTREAM_REQS[*]}"
-awk -v c="$COMMITS" -v e="$EVENTS" -v s="$COMMIT_SECS" 'BEGIN {
-  if (c > 0) printf "  audit, last round: %d events in %d commits (%.2f events per commit), %.2f ms per commit\n", e, c, e / c, 1000 * s / c }'
+printf '  nginx (HTTPS, static tree)          median %s s   (runs: %s)\n' "$(bench_median "${NGINX_T[@]}")" "${NGINX_T[*]}"
+for variant in "${VARIANTS[@]}"; do
+  [ "$variant" = vs ] && echo "  BENCH_VS=$BENCH_VS:"
+  # shellcheck disable=SC2086 # word splitting of the space-separated lists is meant
+  {
+    printf '  %-6s modgate warm (auth + audit on)    median %s s   ratio to nginx in the same round: median %sx (rounds: %s)  target <= 1.25x\n' \
+      "$variant" "$(bench_median ${WARM_T[$variant]})" "$(bench_median ${WARM_R[$variant]})" "${WARM_R[$variant]% }"
+    printf '  %-6s modgate cold (filling from nginx) median %s s   ratio to nginx in the same round: median %sx (rounds: %s)  target <= 2.0x\n' \
+      "$variant" "$(bench_median ${COLD_T[$variant]})" "$(bench_median ${COLD_R[$variant]})" "${COLD_R[$variant]% }"
+    printf '  %-6s modgate start to healthy: median %s s; upstream requests per cold run: %s\n' "$variant" "$(bench_median ${STARTS[$variant]})" "${UPSTREAM_REQS[$variant]% }"
+    printf '  %-6s audit, last round: %s\n' "$variant" "${AUDIT[$variant]}"
+    printf '  %-6s modgate work per go mod download:\n%s' "$variant" "${WORK[$variant]}"
+  }
+done
 printf '  CPU used by other processes before / after: %s%% / %s%%%s\n' "$BUSY_BEFORE" "$BUSY_AFTER" \
   "$([ "$BUSY_BEFORE" -gt 15 ] || [ "$BUSY_AFTER" -gt 15 ] && echo '  (other processes were competing: numbers are noisy)')"
 [ -n "${BENCH_CPU_PROF:-}" ] && echo "  CPU profiles of modgate: $BENCH_CPU_PROF"

@@ -79,6 +79,9 @@ export async function startPostgres(): Promise<TestPostgres> {
     }
 
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    const thaw = async (): Promise<void> => {
+      for (const pid of (await clusterPids(dataDir)).reverse()) process.kill(pid, 'SIGCONT');
+    };
     return {
       url,
       port,
@@ -97,13 +100,11 @@ export async function startPostgres(): Promise<TestPostgres> {
         // The postmaster first, so it forks no new backend while the others are stopped.
         for (const pid of await clusterPids(dataDir)) process.kill(pid, 'SIGSTOP');
       },
-      async thaw(): Promise<void> {
-        for (const pid of (await clusterPids(dataDir)).reverse()) process.kill(pid, 'SIGCONT');
-      },
+      thaw,
       async stop(): Promise<void> {
         if (stopped) return;
         stopped = true;
-        await this.thaw().catch(() => undefined);
+        await thaw().catch(() => undefined);
         await run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
         await removeDir(dir);
       },
