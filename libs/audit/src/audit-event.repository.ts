@@ -82,6 +82,8 @@ export class AuditEventRepository {
 
   /** The head after this process's last append: the fast path's guess of the current head. */
   private lastHead: ChainHead | null = null;
+  /** The database's clock minus this process's, once measured: deadlines are sent in the database's time. */
+  private clockOffsetMs: number | undefined;
 
   /**
    * Appends `batch` to the chain, durably, in one transaction that holds the head row's lock
@@ -95,6 +97,7 @@ export class AuditEventRepository {
     const guess = this.lastHead ?? (await this.head());
     // Until this append is known to have committed, the guess is no good.
     this.lastHead = null;
+    if (deadline !== NO_DEADLINE) deadline = new Date(deadline.getTime() + (await this.clockOffset()));
     const linked = linkBatch(batch, guess);
     const [row] = await this.sql.query<{ moved: unknown; inserted: unknown; in_time: unknown }>(
       APPEND_IF_HEAD,
@@ -119,6 +122,20 @@ export class AuditEventRepository {
       return relinked.last;
     });
     return this.lastHead;
+  }
+
+  /**
+   * The database's clock minus ours, measured once from a quick round trip (a slow one, as when
+   * the database stalls, says nothing: 0 until a quick one succeeds).
+   */
+  private async clockOffset(): Promise<number> {
+    if (this.clockOffsetMs !== undefined) return this.clockOffsetMs;
+    const sent = Date.now();
+    const [row] = await this.sql.query<{ now: Date | string }>('SELECT clock_timestamp() AS now');
+    const received = Date.now();
+    if (received - sent > 100 || !row) return 0;
+    this.clockOffsetMs = new Date(row.now).getTime() - (sent + received) / 2;
+    return this.clockOffsetMs;
   }
 
   /** Up to `limit` events matching the filter, in (time, id) order after the cursor. */
