@@ -73,12 +73,17 @@ bench_make_fixture() {
   printf '%s\n' "$tree"
 }
 
-# bench_nginx_conf DIR ROOT BASE_PORT UP_PORT: one nginx, two servers on the same static tree:
-# BASE_PORT is the baseline (no access log), UP_PORT is modgate's upstream (access log kept, so the
-# bench can show that modgate did not go back to it once warm).
+# bench_nginx_conf DIR ROOT BASE_PORT UP_PORT [CERT KEY]: one nginx, two servers on the same
+# static tree: BASE_PORT is the baseline (no access log; HTTPS with CERT and KEY when given), UP_PORT
+# is modgate's upstream (access log kept, so the bench can show that modgate did not go back to it
+# once warm).
 bench_nginx_conf() {
-  local dir=$1 root=$2 base=$3 up=$4
-  local user_line=''
+  local dir=$1 root=$2 base=$3 up=$4 cert=${5:-} key=${6:-}
+  local user_line='' tls_listen='' tls_lines=''
+  if [ -n "$cert" ]; then
+    tls_listen=' ssl'
+    tls_lines="ssl_certificate \"$cert\"; ssl_certificate_key \"$key\"; ssl_session_cache shared:tls:1m;"
+  fi
   # Only root may (and, with a 0700 temp dir, must) name the worker user.
   [ "$(id -u)" = 0 ] && user_line='user root;'
   mkdir -p "$dir/nginx-tmp"
@@ -102,7 +107,8 @@ http {
   uwsgi_temp_path "$dir/nginx-tmp/uwsgi";
   scgi_temp_path "$dir/nginx-tmp/scgi";
   server {
-    listen 127.0.0.1:$base;
+    listen 127.0.0.1:$base$tls_listen;
+    $tls_lines
     root "$root";
     access_log off;
   }
@@ -197,4 +203,38 @@ bench_report_log_problems() {
     echo "  modgate logged warnings/errors ($(grep -cE "$pattern" "$1") lines; the first 20):"
     grep -E "$pattern" "$1" | head -n 20 | sed 's/^/    /'
   fi
+}
+
+# bench_make_tls DIR: a throwaway CA and a server certificate for 127.0.0.1 and localhost (EC P-256,
+# one day) with the openssl CLI, as test/support/tls.ts makes them: DIR/ca.crt, server.crt, server.key.
+bench_make_tls() {
+  local dir=$1
+  mkdir -p "$dir"
+  printf '[req]\ndistinguished_name = dn\nprompt = no\nx509_extensions = v3_ca\n[dn]\nCN = modgate bench CA\n[v3_ca]\nbasicConstraints = critical, CA:TRUE, pathlen:0\nkeyUsage = critical, keyCertSign, cRLSign\n' >"$dir/ca.cnf"
+  printf '[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = localhost\n[v3_server]\nbasicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\nextendedKeyUsage = serverAuth\nsubjectAltName = IP:127.0.0.1, DNS:localhost\n' >"$dir/server.cnf"
+  local -a ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  (
+    cd "$dir"
+    openssl req -x509 -config ca.cnf "${ec[@]}" -keyout ca.key -out ca.crt -days 1 -sha256 &&
+      openssl req -new -config server.cnf "${ec[@]}" -keyout server.key -out server.csr &&
+      openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -set_serial "0x$(openssl rand -hex 15)" \
+        -days 1 -sha256 -extfile server.cnf -extensions v3_server -out server.crt
+  ) >"$dir/openssl.log" 2>&1 || { cat "$dir/openssl.log" >&2; bench_die "creating the TLS certificates failed"; }
+}
+
+# Nanoseconds since the epoch, and the seconds (3 decimals) between two such readings.
+bench_now_ns() { date +%s%N; }
+bench_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", (b - a) / 1e9 }'; }
+
+# bench_median N...: the median of the numbers (mean of the middle two for an even count).
+bench_median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.3f\n", v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# bench_metric METRICS_TEXT NAME [LABELS]: the sum of a Prometheus sample's values over the lines
+# whose name (and label text, when given) match; 0 when there is none.
+bench_metric() {
+  awk -v name="$2" -v labels="${3:-}" '$1 == name || index($1, name "{") == 1 {
+      if (labels == "" || index($1, labels) > 0) sum += $NF }
+    END { printf "%.6f\n", sum + 0 }' <<<"$1"
 }

@@ -207,6 +207,8 @@ describe('metrics end to end (go client, /metrics, the metrics listener)', () =>
         expect([artifact, delta(cold, 'modgate_upstream_request_duration_seconds_count', { request: artifact })]).toEqual([artifact, COLD.length]);
       }
       expect(delta(cold, 'modgate_blob_store_operation_duration_seconds_count', { driver: 'fs', operation: 'put', result: 'ok' })).toBe(3 * COLD.length);
+      // The request that fetched an artifact answers with the bytes it stored: nothing is read back.
+      expect(delta(cold, 'modgate_blob_store_operation_duration_seconds_count', { driver: 'fs', operation: 'get' })).toBe(0);
       expect(delta(cold, 'modgate_http_requests_total', { route: 'goproxy_zip', status: '200' })).toBe(COLD.length);
       expect(delta(cold, 'modgate_http_request_duration_seconds_count', { route: 'goproxy_zip' })).toBe(COLD.length);
     });

@@ -14,6 +14,12 @@ export interface TestPostgres {
   dir: string;
   /** Creates a database (the name is quoted, any string works) and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /**
+   * Freezes every process of the cluster with SIGSTOP (a server that stops answering, not one that
+   * is down: connections stay open, nothing is refused); `thaw()` sends SIGCONT.
+   */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
   /** Stops the cluster immediately (no checkpoint) and removes its directory. Idempotent. */
   stop(): Promise<void>;
 }
@@ -73,6 +79,9 @@ export async function startPostgres(): Promise<TestPostgres> {
     }
 
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    const thaw = async (): Promise<void> => {
+      for (const pid of (await clusterPids(dataDir)).reverse()) process.kill(pid, 'SIGCONT');
+    };
     return {
       url,
       port,
@@ -87,9 +96,15 @@ export async function startPostgres(): Promise<TestPostgres> {
         }
         return `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(name)}`;
       },
+      async freeze(): Promise<void> {
+        // The postmaster first, so it forks no new backend while the others are stopped.
+        for (const pid of await clusterPids(dataDir)) process.kill(pid, 'SIGSTOP');
+      },
+      thaw,
       async stop(): Promise<void> {
         if (stopped) return;
         stopped = true;
+        await thaw().catch(() => undefined);
         await run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
         await removeDir(dir);
       },
@@ -99,6 +114,13 @@ export async function startPostgres(): Promise<TestPostgres> {
     await removeDir(dir);
     throw error;
   }
+}
+
+/** The postmaster's pid (first) and its children's (backends, background workers). */
+async function clusterPids(dataDir: string): Promise<number[]> {
+  const postmaster = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const children = await readFile(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8');
+  return [postmaster, ...children.split(/\s+/).filter(Boolean).map(Number)];
 }
 
 /**

@@ -38,18 +38,32 @@ const ROWS_FROM_JSON = `SELECT (e->>1)::bigint, (e->>2)::timestamptz, e->>3, e->
  * wrote last ($2, $3) to the batch's last event ($4, $5), and the insert of the batch only if the
  * head moved. The UPDATE holds the head row's lock until commit, so writers are serialised across
  * processes and replicas exactly as with SELECT ... FOR UPDATE; another writer in between makes it
- * change nothing, and the batch goes through the locked path.
+ * change nothing, and the batch goes through the locked path. Nothing is written once the
+ * database's clock has passed the deadline $6: a statement that reaches a stalled server late
+ * must not commit the events of pulls that were refused meanwhile.
  */
 const APPEND_IF_HEAD = `
 WITH moved AS (
-  UPDATE audit_chain SET last_seq = $4, last_hash = $5 WHERE id = 1 AND last_seq = $2 AND last_hash = $3 RETURNING 1
+  UPDATE audit_chain SET last_seq = $4, last_hash = $5
+  WHERE id = 1 AND last_seq = $2 AND last_hash = $3 AND clock_timestamp() < $6::timestamptz RETURNING 1
 ), inserted AS (
   INSERT INTO audit_event (${INSERT_COLUMNS})
   ${ROWS_FROM_JSON}
   WHERE EXISTS (SELECT 1 FROM moved)
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM moved) AS moved, (SELECT count(*) FROM inserted) AS inserted`;
+SELECT (SELECT count(*) FROM moved) AS moved, (SELECT count(*) FROM inserted) AS inserted, clock_timestamp() < $6::timestamptz AS in_time`;
+
+/** Thrown by an append that reached the database after its deadline: nothing was written. */
+export class AuditDeadlineError extends Error {
+  constructor(deadline: Date) {
+    super(`the audit commit reached the database after its deadline (${deadline.toISOString()}); nothing written`);
+    this.name = 'AuditDeadlineError';
+  }
+}
+
+/** An append without a deadline (tests, tools): far in the future. */
+const NO_DEADLINE = new Date('9999-12-31T00:00:00Z');
 
 /** The locked path: inside a transaction that holds the head row (SELECT ... FOR UPDATE). */
 const INSERT_BATCH = `
@@ -68,34 +82,60 @@ export class AuditEventRepository {
 
   /** The head after this process's last append: the fast path's guess of the current head. */
   private lastHead: ChainHead | null = null;
+  /** The database's clock minus this process's, once measured: deadlines are sent in the database's time. */
+  private clockOffsetMs: number | undefined;
 
   /**
    * Appends `batch` to the chain, durably, in one transaction that holds the head row's lock
    * (which serialises writers across processes and replicas), and sets each event's `seq`.
    * Usually one statement (see APPEND_IF_HEAD); after another writer, a locked transaction.
-   * Calls must not overlap (the writer sends one batch at a time).
+   * Writes nothing when the database reaches the statement after `deadline` (by its own clock)
+   * and throws {@link AuditDeadlineError}. Overlapping calls (one left behind by a timeout) are
+   * safe: the compare-and-set then fails and the locked path relinks.
    */
-  async append(batch: AuditEventFields[]): Promise<ChainHead> {
+  async append(batch: AuditEventFields[], deadline: Date = NO_DEADLINE): Promise<ChainHead> {
     const guess = this.lastHead ?? (await this.head());
     // Until this append is known to have committed, the guess is no good.
     this.lastHead = null;
+    if (deadline !== NO_DEADLINE) deadline = new Date(deadline.getTime() + (await this.clockOffset()));
     const linked = linkBatch(batch, guess);
-    const [row] = await this.sql.query<{ moved: unknown; inserted: unknown }>(APPEND_IF_HEAD, [linked.payload, guess.seq, guess.hash, linked.last.seq, linked.last.hash], {
-      name: 'modgate-audit-append',
-    });
+    const [row] = await this.sql.query<{ moved: unknown; inserted: unknown; in_time: unknown }>(
+      APPEND_IF_HEAD,
+      [linked.payload, guess.seq, guess.hash, linked.last.seq, linked.last.hash, deadline],
+      { name: 'modgate-audit-append' },
+    );
     if (Number(row?.moved) === 1) {
       if (Number(row?.inserted) !== batch.length) throw new Error(`audit append inserted ${String(row?.inserted)} of ${batch.length} events`);
       this.lastHead = linked.last;
       return linked.last;
     }
+    if (row?.in_time === false) throw new AuditDeadlineError(deadline);
     this.lastHead = await this.sql.transaction(async (tx) => {
-      const [locked] = await tx.query<{ last_seq: unknown; last_hash: string }>('SELECT last_seq, last_hash FROM audit_chain WHERE id = 1 FOR UPDATE');
+      const [locked] = await tx.query<{ last_seq: unknown; last_hash: string; in_time: boolean }>(
+        'SELECT last_seq, last_hash, clock_timestamp() < $1::timestamptz AS in_time FROM audit_chain WHERE id = 1 FOR UPDATE',
+        [deadline],
+      );
       if (!locked) throw new Error('audit_chain head row is missing');
+      if (!locked.in_time) throw new AuditDeadlineError(deadline);
       const relinked = linkBatch(batch, { seq: Number(locked.last_seq), hash: locked.last_hash });
       await tx.query(INSERT_BATCH, [relinked.payload, relinked.last.seq, relinked.last.hash]);
       return relinked.last;
     });
     return this.lastHead;
+  }
+
+  /**
+   * The database's clock minus ours, measured once from a quick round trip (a slow one, as when
+   * the database stalls, says nothing: 0 until a quick one succeeds).
+   */
+  private async clockOffset(): Promise<number> {
+    if (this.clockOffsetMs !== undefined) return this.clockOffsetMs;
+    const sent = Date.now();
+    const [row] = await this.sql.query<{ now: Date | string }>('SELECT clock_timestamp() AS now');
+    const received = Date.now();
+    if (received - sent > 100 || !row) return 0;
+    this.clockOffsetMs = new Date(row.now).getTime() - (sent + received) / 2;
+    return this.clockOffsetMs;
   }
 
   /** Up to `limit` events matching the filter, in (time, id) order after the cursor. */

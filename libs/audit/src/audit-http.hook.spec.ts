@@ -17,11 +17,13 @@ function config(audit: Partial<ModgateConfig['audit']> = {}): ModgateConfig {
 describe('AuditHttpHook', () => {
   let app: FastifyInstance;
   let recorded: AuditEventInput[];
+  let later: AuditEventInput[];
   let fail: boolean;
   let streamDestroyed: boolean;
 
   const start = async (audit: Partial<ModgateConfig['audit']> = {}) => {
     recorded = [];
+    later = [];
     fail = false;
     streamDestroyed = false;
     const writer = {
@@ -29,6 +31,7 @@ describe('AuditHttpHook', () => {
         if (fail) throw new AuditUnavailableError('audit log unavailable: connection refused');
         recorded.push(event);
       },
+      recordLater: (event: AuditEventInput) => later.push(event),
     } as unknown as AuditWriter;
     app = Fastify({ genReqId: () => randomUUID() });
     new AuditHttpHook(config(audit), writer, new UnauthenticatedTally(writer)).register(app);
@@ -98,6 +101,8 @@ describe('AuditHttpHook', () => {
     expect(response.headers.etag).toBeUndefined();
     expect(response.body).toBe(FAIL_CLOSED_BODY);
     expect(streamDestroyed).toBe(true);
+    // The log gets what the client got: the refusal, never the 200 the handler meant to send.
+    expect(later).toMatchObject([{ action: 'goproxy.zip', status: 503, bytes: FAIL_CLOSED_BODY.length, detail: { refusedStatus: 200 } }]);
   });
 
   it('fails open when configured: the pull is served without its event', async () => {
@@ -106,5 +111,6 @@ describe('AuditHttpHook', () => {
     const response = await app.inject({ url: '/example.com/m/@v/v1.0.0.zip' });
     expect(response.statusCode).toBe(200);
     expect(response.rawPayload).toHaveLength(10);
+    expect(later).toEqual([]);
   });
 });

@@ -57,18 +57,20 @@ export class AuditHttpHook {
     // Fastify's request id (libs/logging's requestIdOf): the same id as the request's log line.
     const requestId = request.id;
     reply.header('x-request-id', requestId);
+    const event = this.eventOf(request, reply, payload, kind, requestId);
     if (isUnauthenticatedRefusal(request, reply.statusCode)) {
-      await this.tally.count(this.eventOf(request, reply, payload, kind, requestId));
+      await this.tally.count(event);
       return payload;
     }
     try {
-      await this.writer.record(this.eventOf(request, reply, payload, kind, requestId));
+      await this.writer.record(event);
       return payload;
     } catch (err) {
       if (this.failOpen) {
         this.warnUnrecorded(err as Error);
         return payload;
       }
+      this.writer.recordLater(refusalOf(event, err as Error));
       return refuse(reply, payload);
     }
   }
@@ -113,6 +115,17 @@ export class AuditHttpHook {
 /** A 401, or a 429 of the login throttle, for a request that never had a principal: counted, not recorded one by one. */
 function isUnauthenticatedRefusal(request: FastifyRequest, status: number): boolean {
   return (status === 401 || status === 429) && !(request as { principal?: RequestPrincipal }).principal;
+}
+
+/** What the client of a refused pull got: a 503 with no module bytes, whatever the handler meant to send. */
+function refusalOf(event: AuditEventInput, err: Error): AuditEventInput {
+  return {
+    ...event,
+    status: 503,
+    bytes: Buffer.byteLength(FAIL_CLOSED_BODY),
+    reason: `refused (fail closed): ${err.message.split('\n')[0]}`,
+    detail: { ...event.detail, refusedStatus: event.status ?? null },
+  };
 }
 
 function refuse(reply: FastifyReply, payload: unknown): string {

@@ -6,8 +6,8 @@ import { gunzip } from 'node:zlib';
 import type { ModgateConfig } from '#config';
 import { openDatabase, type Database } from '#db';
 import { FsBlobStore } from '#storage';
-import { canonicalEvent, chainHash, GENESIS_HASH, type AuditEvent, type AuditEventInput } from './audit-event.js';
-import { AuditEventRepository } from './audit-event.repository.js';
+import { canonicalEvent, chainHash, GENESIS_HASH, normalizeEvent, type AuditEvent, type AuditEventInput } from './audit-event.js';
+import { AuditDeadlineError, AuditEventRepository } from './audit-event.repository.js';
 import { AuditExportService } from './audit-export.service.js';
 import { AuditQueryService } from './audit-query.service.js';
 import { AuditRetentionService } from './audit-retention.service.js';
@@ -174,6 +174,36 @@ describe('audit log on embedded PGlite', () => {
         { commitTimeoutMs: 50 },
       );
       await expect(hanging.record({ action: 'goproxy.zip', principal: alice })).rejects.toThrow(/audit commit took over 50 ms/);
+    });
+
+    it('writes nothing when the statement reaches the database after its deadline', async () => {
+      const before = await repository.head();
+      const late = normalizeEvent({ action: 'goproxy.mod', principal: alice, status: 200, requestId: 'late-1' }, 0);
+      await expect(repository.append([late], new Date(Date.now() - 1000))).rejects.toThrow(AuditDeadlineError);
+      expect(await repository.head()).toEqual(before);
+      expect(await rows("request_id = 'late-1'")).toEqual([]);
+    });
+
+    it('keeps a refusal recorded while the database is away and commits it with the next batch', async () => {
+      let away = true;
+      const flaky = {
+        ...db.sql,
+        description: 'flaky',
+        query: (sql: string, params?: unknown[], options?: { name?: string }) => (away ? Promise.reject(new Error('connection refused')) : db.sql.query(sql, params, options)),
+        transaction: (fn: Parameters<typeof db.sql.transaction>[0]) => (away ? Promise.reject(new Error('connection refused')) : db.sql.transaction(fn)),
+      } as typeof db.sql;
+      const flakyWriter = new AuditWriter(configWith(), new AuditEventRepository(flaky));
+      await expect(flakyWriter.record({ action: 'goproxy.mod', principal: alice, status: 200, requestId: 'away-1' })).rejects.toThrow(AuditUnavailableError);
+      flakyWriter.recordLater({ action: 'goproxy.mod', principal: alice, status: 503, requestId: 'away-1' });
+      await flakyWriter.drain();
+      expect(await rows("request_id = 'away-1'")).toEqual([]);
+      away = false;
+      await flakyWriter.record({ action: 'goproxy.mod', principal: alice, status: 200, requestId: 'back-1' });
+      expect((await rows("request_id IN ('away-1', 'back-1')")).map((r) => [r.request_id, r.status])).toEqual([
+        ['away-1', 503],
+        ['back-1', 200],
+      ]);
+      expect((await verify.verify()).ok).toBe(true);
     });
 
     it('does nothing when the audit log is off (benchmarks)', async () => {

@@ -11,11 +11,25 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+/** Refusal events kept for a database that is away, at most; beyond it the oldest are dropped (and logged). */
+const MAX_BACKLOG = 10_000;
+/** How soon a backlog nobody's pull carries along is tried again. */
+const BACKLOG_RETRY_MS = 1000;
+/**
+ * How much longer than the database-side deadline the writer waits for a commit's answer: a
+ * statement that passed the deadline check just in time may still commit and report within it.
+ */
+const DEADLINE_GRACE_MS = 500;
+
 /** Tuning of the group commit; the defaults suit production. */
 export interface AuditWriterOptions {
   /** Events per transaction at most. */
   maxBatch: number;
-  /** A commit not done after this long fails its events (the pulls get 503). */
+  /**
+   * A commit not done after this long fails its events (the pulls get 503), and the database
+   * writes nothing of it once its clock passes that deadline. Default: the database statement
+   * timeout (MODGATE_DB_STATEMENT_TIMEOUT_MS).
+   */
   commitTimeoutMs: number;
   /** Events waiting at most; beyond it record() fails at once (the database is not keeping up). */
   maxQueue: number;
@@ -37,6 +51,10 @@ export class AuditWriter implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private readonly options: AuditWriterOptions;
   private queue: Pending[] = [];
+  /** Events nobody waits for (refusals recorded after a failed commit), kept until a commit takes them. */
+  private backlog: AuditEventFields[] = [];
+  private droppedFromBacklog = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
   /** Events of the batch being committed now (for the queue depth metric). */
   private committing = 0;
   private flushing: Promise<void> | null = null;
@@ -47,7 +65,8 @@ export class AuditWriter implements BeforeApplicationShutdown {
     private readonly repository: AuditEventRepository,
     @Optional() @Inject(AUDIT_WRITER_OPTIONS) options?: Partial<AuditWriterOptions>,
   ) {
-    this.options = { ...DEFAULT_WRITER_OPTIONS, ...options };
+    const commitTimeoutMs = config.database?.statementTimeoutMs ?? DEFAULT_WRITER_OPTIONS.commitTimeoutMs;
+    this.options = { ...DEFAULT_WRITER_OPTIONS, commitTimeoutMs, ...options };
   }
 
   /** False only with MODGATE_AUDIT=off (benchmarks): then record() does nothing. */
@@ -77,6 +96,21 @@ export class AuditWriter implements BeforeApplicationShutdown {
     });
   }
 
+  /**
+   * Records an event nobody waits for: it rides with the next batch and, when that commit fails,
+   * stays for the one after (retried while the database is away). For the refusal of a pull whose
+   * own event could not be committed, so the log says what the client got.
+   */
+  recordLater(input: AuditEventInput): void {
+    if (!this.enabled) return;
+    this.backlog.push(normalizeEvent(input, 0));
+    if (this.backlog.length > MAX_BACKLOG) {
+      this.droppedFromBacklog += this.backlog.length - MAX_BACKLOG;
+      this.backlog.splice(0, this.backlog.length - MAX_BACKLOG);
+    }
+    this.kick();
+  }
+
   /** Resolves when every event queued so far has been committed or failed. */
   async drain(): Promise<void> {
     while (this.scheduled || this.flushing || this.queue.length > 0) {
@@ -87,11 +121,15 @@ export class AuditWriter implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.drain();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.backlog.length > 0) this.logger.error(`${this.backlog.length} refusal event(s) not committed at shutdown (the database is away)`);
   }
 
   /** One batch at a time: a second statement waiting at the head row's lock measured slower here. */
   private kick(): void {
-    if (this.scheduled || this.flushing || this.queue.length === 0) return;
+    if (this.scheduled || this.flushing) return;
+    // A backlog alone waits for its retry timer: no tight loop against a database that is away.
+    if (this.queue.length === 0 && (this.backlog.length === 0 || this.retryTimer)) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -103,32 +141,67 @@ export class AuditWriter implements BeforeApplicationShutdown {
   }
 
   private async flushQueue(): Promise<void> {
-    while (this.queue.length > 0) await this.flush(this.queue.splice(0, this.options.maxBatch));
+    while (this.queue.length > 0 || this.backlog.length > 0) {
+      const backlogged = this.backlog.splice(0, this.options.maxBatch);
+      const ok = await this.flush(backlogged, this.queue.splice(0, this.options.maxBatch - backlogged.length));
+      if (!ok && this.queue.length === 0) break;
+    }
   }
 
-  private async flush(batch: Pending[]): Promise<void> {
-    this.committing = batch.length;
+  /** Commits the backlogged events and the pending ones in one batch; false when it failed. */
+  private async flush(backlogged: AuditEventFields[], batch: Pending[]): Promise<boolean> {
+    const size = backlogged.length + batch.length;
+    this.committing = size;
     const started = performance.now();
     try {
-      await this.commit(batch.map((p) => p.event));
-      recordAuditCommit(batch.length, true, (performance.now() - started) / 1000);
+      await this.commit([...backlogged, ...batch.map((p) => p.event)]);
+      recordAuditCommit(size, true, (performance.now() - started) / 1000);
       for (const p of batch) p.resolve();
+      if (backlogged.length > 0 || this.droppedFromBacklog > 0) this.reportBacklog(backlogged.length);
+      return true;
     } catch (err) {
-      recordAuditCommit(batch.length, false, (performance.now() - started) / 1000);
+      recordAuditCommit(size, false, (performance.now() - started) / 1000);
       const error = err instanceof AuditUnavailableError ? err : new AuditUnavailableError(`audit log unavailable: ${(err as Error).message.split('\n')[0]}`);
-      this.logger.error(`${batch.length} audit event(s) not committed: ${error.message}`);
+      this.logger.error(`${size} audit event(s) not committed: ${error.message}`);
       for (const p of batch) p.reject(error);
+      this.backlog.unshift(...backlogged);
+      this.retryBacklogLater();
+      return false;
     } finally {
       this.committing = 0;
       setAuditQueueDepth(this.queue.length);
     }
   }
 
+  private reportBacklog(committed: number): void {
+    const dropped = this.droppedFromBacklog;
+    this.droppedFromBacklog = 0;
+    this.logger.warn(`committed ${committed} refusal event(s) recorded while the database was away${dropped ? `; ${dropped} more were dropped (over ${MAX_BACKLOG} waiting)` : ''}`);
+  }
+
+  private retryBacklogLater(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.kick();
+    }, BACKLOG_RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  /**
+   * The database writes nothing of this batch once its clock passes the deadline; the writer
+   * waits a little longer for the answer, so no event it reports as failed commits later.
+   */
   private commit(events: AuditEventFields[]): Promise<unknown> {
+    const { commitTimeoutMs } = this.options;
+    const deadline = new Date(Date.now() + commitTimeoutMs);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new AuditUnavailableError(`audit commit took over ${this.options.commitTimeoutMs} ms`)), this.options.commitTimeoutMs);
+      timer = setTimeout(() => reject(new AuditUnavailableError(`audit commit took over ${commitTimeoutMs} ms`)), commitTimeoutMs + DEADLINE_GRACE_MS);
     });
-    return Promise.race([this.repository.append(events), timeout]).finally(() => clearTimeout(timer));
+    const append = this.repository.append(events, deadline);
+    // An append abandoned by the timeout still settles later (after the deadline: nothing written).
+    append.catch(() => undefined);
+    return Promise.race([append, timeout]).finally(() => clearTimeout(timer));
   }
 }

@@ -49,7 +49,11 @@ export interface ModgateConfig {
   workers: number;
   tls?: { certFile: string; keyFile: string };
   dataDir: string;
-  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
+  /**
+   * `statementTimeoutMs` bounds every database statement of the request path (and the audit
+   * commit): a database that stops answering turns requests into 503s instead of holding them.
+   */
+  database: ({ kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string }) & { statementTimeoutMs: number };
   storage: StorageConfig;
   upstream: ProxyListEntry[];
   sumdb: SumdbTarget[];
@@ -157,6 +161,7 @@ export const rawConfigSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
+    dbStatementTimeoutMs: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
     storage: z.enum(['fs', 's3']).default('fs'),
     s3Bucket: z.string().min(1).optional(),
     s3Endpoint: z.url().optional(),
@@ -242,7 +247,10 @@ export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: stri
     workers: raw.workers,
     tls: raw.tlsCert && raw.tlsKey ? { certFile: abs(raw.tlsCert), keyFile: abs(raw.tlsKey) } : undefined,
     dataDir,
-    database: raw.databaseUrl ? { kind: 'postgres', url: raw.databaseUrl } : { kind: 'pglite', dir: resolve(dataDir, 'db') },
+    database: {
+      ...(raw.databaseUrl ? { kind: 'postgres' as const, url: raw.databaseUrl } : { kind: 'pglite' as const, dir: resolve(dataDir, 'db') }),
+      statementTimeoutMs: raw.dbStatementTimeoutMs,
+    },
     storage:
       raw.storage === 's3'
         ? { driver: 's3', bucket: raw.s3Bucket!, endpoint: raw.s3Endpoint, region: raw.s3Region, forcePathStyle: raw.s3ForcePathStyle }

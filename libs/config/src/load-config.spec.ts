@@ -8,7 +8,7 @@ describe('loadConfig', () => {
     const config = loadConfig({}, '/srv/modgate');
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(config.tls).toBeUndefined();
-    expect(config.database).toEqual({ kind: 'pglite', dir: '/srv/modgate/data/db' });
+    expect(config.database).toEqual({ kind: 'pglite', dir: '/srv/modgate/data/db', statementTimeoutMs: 10_000 });
     expect(config.storage).toEqual({ driver: 'fs', root: '/srv/modgate/data/blobs' });
     expect(config.upstream).toEqual([{ url: 'https://proxy.golang.org', fallThroughOnAnyError: false }]);
     expect(config.sumdb).toEqual([{ name: 'sum.golang.org', url: 'https://sum.golang.org' }]);
@@ -22,6 +22,7 @@ describe('loadConfig', () => {
         MODGATE_TLS_KEY: '/etc/modgate/key.pem',
         MODGATE_DATA_DIR: '/var/lib/modgate',
         DATABASE_URL: 'postgres://modgate@db/modgate',
+        MODGATE_DB_STATEMENT_TIMEOUT_MS: '2500',
         MODGATE_STORAGE: 's3',
         MODGATE_S3_BUCKET: 'modules',
         MODGATE_S3_ENDPOINT: 'http://127.0.0.1:9000',
@@ -34,7 +35,7 @@ describe('loadConfig', () => {
     );
     expect(config.listen).toEqual({ host: '0.0.0.0', port: 8443 });
     expect(config.tls).toEqual({ certFile: '/srv/tls/cert.pem', keyFile: '/etc/modgate/key.pem' });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://modgate@db/modgate' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://modgate@db/modgate', statementTimeoutMs: 2500 });
     expect(config.storage).toEqual({ driver: 's3', bucket: 'modules', endpoint: 'http://127.0.0.1:9000', region: 'eu-west-1', forcePathStyle: true });
     expect(config.upstream.map((e) => e.fallThroughOnAnyError)).toEqual([true, false]);
     expect(config.sumdb).toEqual([

@@ -12,6 +12,7 @@ export const ENV_SETTINGS: Record<string, string> = {
   MODGATE_TLS_KEY: 'tlsKey',
   MODGATE_DATA_DIR: 'dataDir',
   DATABASE_URL: 'databaseUrl',
+  MODGATE_DB_STATEMENT_TIMEOUT_MS: 'dbStatementTimeoutMs',
   MODGATE_STORAGE: 'storage',
   MODGATE_S3_BUCKET: 's3Bucket',
   MODGATE_S3_ENDPOINT: 's3Endpoint',

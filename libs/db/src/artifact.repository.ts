@@ -25,10 +25,14 @@ export class ArtifactRepository {
     return row ? toRecord(row) : null;
   }
 
-  /** Inserts the row unless one exists; returns the row that is now stored (the first one wins). */
+  /**
+   * Inserts the row unless one exists; returns the row that is now stored (the first one wins).
+   * One statement (INSERT ... ON CONFLICT DO NOTHING RETURNING) unless another writer came first.
+   */
   async recordOnce(record: ArtifactRecord): Promise<ArtifactRecord> {
     const { modulePath, version, kind } = record;
-    await this.prisma.artifact.createMany({ data: [{ ...record, size: BigInt(record.size) }], skipDuplicates: true });
+    const [created] = await this.prisma.artifact.createManyAndReturn({ data: [{ ...record, size: BigInt(record.size) }], skipDuplicates: true });
+    if (created) return toRecord(created);
     const stored = await this.find(modulePath, version, kind);
     if (!stored) throw new Error(`artifact row for ${modulePath}@${version} ${kind} vanished after insert`);
     return stored;

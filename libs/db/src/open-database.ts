@@ -6,9 +6,10 @@ import { PrismaClient } from './generated/client.js';
 import { instrumentPrisma } from './instrumented-prisma.js';
 import { InstrumentedSqlClient } from './instrumented-sql-client.js';
 import { findMigrationsDir, migrate, readMigrations } from './migrator.js';
-import { PgliteSqlClient, PostgresSqlClient, type SqlClient } from './sql-client.js';
+import { PgliteSqlClient, postgresTimeouts, PostgresSqlClient, type SqlClient } from './sql-client.js';
 
-export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
+/** `statementTimeoutMs` (Postgres only): the bound on every statement of the shared pools. */
+export type DatabaseTarget = ({ kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string }) & { statementTimeoutMs?: number };
 
 export interface Database {
   sql: SqlClient;
@@ -23,8 +24,9 @@ export async function openDatabase(target: DatabaseTarget, migrationsDir = findM
   let sql: SqlClient;
   let prisma: PrismaClient;
   if (target.kind === 'postgres') {
-    sql = new InstrumentedSqlClient(new PostgresSqlClient(target.url), 'postgres');
-    prisma = instrumentPrisma(new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) }), 'postgres');
+    const timeouts = postgresTimeouts(target.statementTimeoutMs);
+    sql = new InstrumentedSqlClient(new PostgresSqlClient(target.url, timeouts), 'postgres');
+    prisma = instrumentPrisma(new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10, ...timeouts }) }), 'postgres');
   } else {
     mkdirSync(target.dir, { recursive: true });
     const db = await PGlite.create(target.dir);
@@ -48,3 +50,4 @@ export async function openDatabase(target: DatabaseTarget, migrationsDir = findM
     throw err;
   }
 }
+

@@ -29,17 +29,38 @@ export function lockKey(name: string): string {
   return createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
 }
 
+/**
+ * Pool settings that bound a statement both ways: `statement_timeout` makes a live but slow server
+ * cancel it; `query_timeout` (client side, a little later so the server's own error wins when it
+ * can answer) and `connectionTimeoutMillis` give up on a server that stops answering at all (a
+ * frozen process, a network partition), which no server-side setting can.
+ */
+export function postgresTimeouts(statementTimeoutMs: number | undefined): PostgresTimeouts {
+  if (!statementTimeoutMs) return {};
+  return { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + 500, connectionTimeoutMillis: statementTimeoutMs };
+}
+
+export interface PostgresTimeouts {
+  statement_timeout?: number;
+  query_timeout?: number;
+  connectionTimeoutMillis?: number;
+}
+
 export class PostgresSqlClient implements SqlClient {
   readonly description: string;
   private readonly pool: pg.Pool;
   private readonly lockPool: pg.Pool;
 
-  constructor(url: string) {
+  constructor(
+    private readonly url: string,
+    timeouts: PostgresTimeouts = {},
+  ) {
     const parsed = new URL(url);
     this.description = `postgres ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
-    this.pool = new pg.Pool({ connectionString: url, max: 4 });
-    // Each held lock pins one connection until the locked work (an upstream fetch) ends.
-    this.lockPool = new pg.Pool({ connectionString: url, max: 16 });
+    this.pool = new pg.Pool({ connectionString: url, max: 4, ...timeouts });
+    // Each held lock pins one connection until the locked work (an upstream fetch) ends, so a
+    // lock may be waited for as long as another replica's fetch takes: only connecting is bounded.
+    this.lockPool = new pg.Pool({ connectionString: url, max: 16, connectionTimeoutMillis: timeouts.connectionTimeoutMillis });
     for (const p of [this.pool, this.lockPool]) p.on('error', () => undefined);
   }
 
@@ -49,7 +70,9 @@ export class PostgresSqlClient implements SqlClient {
   }
 
   async execInTransaction(statements: string[]): Promise<void> {
-    const client = await this.pool.connect();
+    // Migrations may rewrite big tables: a connection of their own, without the request path's bounds.
+    const client = new pg.Client({ connectionString: this.url });
+    await client.connect();
     try {
       await client.query('BEGIN');
       for (const statement of statements) await client.query(statement);
@@ -58,7 +81,7 @@ export class PostgresSqlClient implements SqlClient {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      client.release();
+      await client.end().catch(() => undefined);
     }
   }
 

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -104,6 +104,16 @@ export class ArtifactService {
     }
   }
 
+  /**
+   * Stores a small blob and keeps its bytes for the answer: the request that fetched it is
+   * answered without reading back what it just wrote (the store verified size and SHA-256).
+   */
+  private async putSmall(key: string, bytes: Buffer) {
+    const stored = await this.store.put(key, bytes);
+    if (bytes.length <= SMALL_BLOB_BYTES) this.smallBlobs.set(key, bytes);
+    return stored;
+  }
+
   /** Cross-replica: the advisory lock makes a second replica wait, then find the row. */
   private fetchOnce(modulePath: string, version: string, kind: ArtifactKind, key: string): Promise<ArtifactRecord> {
     return this.db.sql.withLock(`artifact:${key}`, async () => {
@@ -120,11 +130,11 @@ export class ArtifactService {
     if (kind === 'info') {
       const { raw, info, commit } = await fromSource(what, () => source.info(modulePath, version));
       if (info.Version !== version) throw new UpstreamError(`${what}: origin answered .info for version ${info.Version}`);
-      return { ...(await this.store.put(key, raw)), h1: null, originCommit: commit ?? null };
+      return { ...(await this.putSmall(key, raw)), h1: null, originCommit: commit ?? null };
     }
     if (kind === 'mod') {
       const { raw, commit } = await fromSource(what, () => source.mod(modulePath, version));
-      return { ...(await this.store.put(key, raw)), h1: hashGoMod(raw), originCommit: commit ?? null };
+      return { ...(await this.putSmall(key, raw)), h1: hashGoMod(raw), originCommit: commit ?? null };
     }
     await mkdir(this.tmpDir, { recursive: true });
     const file = join(this.tmpDir, `${randomUUID()}.zip`);
@@ -141,7 +151,8 @@ export class ArtifactService {
           throw new UpstreamError(`${what}: origin zip refused: ${(err as Error).message}`);
         }
       }
-      return { ...(await this.store.put(key, createReadStream(file), { size })), h1, originCommit: commit ?? null };
+      const stored = size <= SMALL_BLOB_BYTES ? await this.putSmall(key, await readFile(file)) : await this.store.put(key, createReadStream(file), { size });
+      return { ...stored, h1, originCommit: commit ?? null };
     } finally {
       await rm(file, { force: true });
     }
