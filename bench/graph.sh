@@ -33,11 +33,7 @@ BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/modgate-graph-bench.XXXXXX")
 MODGATE_PID='' NGINX_PID=''
 
 stop_modgate() {
-  [ -z "$MODGATE_PID" ] && return 0
-  kill -TERM "$MODGATE_PID" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$MODGATE_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$MODGATE_PID" 2>/dev/null || true
-  wait "$MODGATE_PID" 2>/dev/null || true
+  bench_stop_process "$MODGATE_PID" 100
   MODGATE_PID=''
 }
 

@@ -17,6 +17,17 @@ bench_require_commands() {
 }
 
 # A TCP port that is free on 127.0.0.1 right now.
+# bench_stop_process PID [TENTHS]: SIGTERM, up to TENTHS tenths of a second (default 50) for it to
+# exit, then SIGKILL; reaps it. An empty PID is a no-op.
+bench_stop_process() {
+  local pid=$1 tenths=${2:-50}
+  [ -z "$pid" ] && return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq "$tenths"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
 bench_free_port() {
   node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close();})"
 }

@@ -34,11 +34,7 @@ PG_DIR=''
 MODGATE_PID=''
 
 stop_modgate() {
-  [ -z "$MODGATE_PID" ] && return 0
-  kill -TERM "$MODGATE_PID" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$MODGATE_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$MODGATE_PID" 2>/dev/null || true
-  wait "$MODGATE_PID" 2>/dev/null || true
+  bench_stop_process "$MODGATE_PID"
   MODGATE_PID=''
 }
 
