@@ -6,6 +6,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:https';
 import { extname, join, normalize } from 'node:path';
+import { URL } from 'node:url';
 
 const [root, port, cert, key] = process.argv.slice(2);
 if (!root || !port || !cert || !key) {
