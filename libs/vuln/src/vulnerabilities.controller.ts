@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -24,6 +24,7 @@ export class VulnerabilitiesController {
   }
 
   @Post('import')
+  @HttpCode(200)
   @ApiOperation({
     summary: 'Import the vulnerability database',
     description: 'With an `application/zip` body: that export (air-gapped sites; `modgate vuln import`). Without a body: the configured feed, now. Only changed entries are written, in one transaction; a malformed feed is refused whole.',
