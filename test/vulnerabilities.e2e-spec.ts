@@ -1,5 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import {
   ADMIN_AUTH,
   REPO_ROOT,
@@ -140,8 +141,7 @@ describe('known-vulnerable versions from the Go vulnerability database', () => {
       MODGATE_VULNDB_URL: feed.url,
       MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     });
-    a = await startModgate({ env: await env('a'), caCert });
-    b = await startModgate({ env: await env('b'), caCert });
+    [a, b] = await Promise.all([startModgate({ env: await env('a'), caCert }), startModgate({ env: await env('b'), caCert })]);
     expect((await api('PUT', a.url, '/api/users/alice', Buffer.from(JSON.stringify({ password: ALICE_PASSWORD })))).status).toBe(200);
     adminToken = json(await api('POST', a.url, '/api/tokens', Buffer.from(JSON.stringify({ name: 'vuln-admin', scopes: ['read', 'admin'] })))).token as string;
     aliceHome = join(dir, 'alice');
@@ -219,7 +219,7 @@ describe('known-vulnerable versions from the Go vulnerability database', () => {
   });
 
   it('lets one version through with an exception until it expires, audited when made and when it expires', async () => {
-    const expires = new Date(Date.now() + 5000).toISOString();
+    const expires = new Date(Date.now() + 3000).toISOString();
     const exception = { advisory: 'CVE-2099-0002', module: GAMMA, versions: 'v0.1.0', reason: 'SEC-123: not reachable', owner: 'alice', expires };
     const put = await api('PUT', a.url, '/api/policies', Buffer.from(JSON.stringify({ vulnerabilities: { exceptions: [exception] } })));
     expect(put.status).toBe(200);
@@ -252,6 +252,39 @@ describe('known-vulnerable versions from the Go vulnerability database', () => {
     const open = json(await api('GET', a.url, '/api/vulnerabilities/open')).advisories as Json[];
     expect(open.map((o) => o.id)).toEqual(['GO-2099-0001', 'GO-2099-0002']);
     expect(open[1]!.modules).toEqual(expect.arrayContaining([expect.objectContaining({ module: NOMOD, versions: ['v1.0.0'] }), expect.objectContaining({ module: GAMMA, versions: ['v0.1.0'] })]));
+  });
+
+  it('shows the open advisories and who pulled them on the admin page (headless Chromium)', async () => {
+    const context = await chromium.launchPersistentContext(await makeTempDir('chromium-profile'), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
+      ignoreHTTPSErrors: true,
+    });
+    try {
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      await page.goto(`${a.url}/admin`);
+      await page.fill('#login-user', 'admin');
+      await page.fill('#login-password', TEST_ADMIN_PASSWORD);
+      await page.click('#login-form button[type=submit]');
+      await page.waitForSelector('#app:not([hidden])');
+      await page.click('[data-tab=vulns]');
+      await page.waitForSelector('#vulns-open [data-advisory]');
+      const rows = await page.locator('#vulns-open tbody tr').allInnerTexts();
+      expect(rows.map((row) => row.split('\t')[0])).toEqual(['GO-2099-0001 (CVE-2099-0001, GHSA-vvvv-wwww-xxxx)', 'GO-2099-0002 (CVE-2099-0002)']);
+      expect(await page.textContent('#vulns-status')).toMatch(/^3 advisories imported, 2 in force; last import /);
+      await page.click('[data-advisory=GO-2099-0001]');
+      await page.waitForSelector('#vulns-exposure:not([hidden]) tbody tr');
+      const exposure = (await page.locator('#vulns-exposure tbody tr').allInnerTexts()).map((row) => row.split('\t'));
+      expect(exposure.map((cells) => [cells[0], cells[1], cells[4], cells[7]])).toEqual([['alice', `${ALPHA}@v1.0.0`, '127.0.0.1', 'yes']]);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 
   it('serves the database at /vulndb/ byte for byte, behind authentication', async () => {
