@@ -1,5 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import {
   ADMIN_AUTH,
@@ -292,9 +293,13 @@ describe('known-vulnerable versions from the Go vulnerability database', () => {
       const response = await rawGet(a.url, `/vulndb/${name}`, { ca, headers: ALICE });
       expect([name, response.status, response.headers['content-type']]).toEqual([name, 200, 'application/json']);
       expect(response.body.equals(body)).toBe(true);
+      // govulncheck's HTTP client asks for the gzipped form only.
+      const gz = await rawGet(a.url, `/vulndb/${name}.gz`, { ca, headers: ALICE });
+      expect([name, gz.status, gz.headers['content-type'], gz.headers['content-encoding']]).toEqual([name, 200, 'application/gzip', undefined]);
+      expect(gunzipSync(gz.body).equals(body)).toBe(true);
     }
     expect((await rawGet(a.url, '/vulndb/index/db.json', { ca })).status).toBe(401);
-    for (const path of ['/vulndb/ID/GO-2099-9999.json', '/vulndb/ID/..%2Fx.json', '/vulndb/index/other.json']) {
+    for (const path of ['/vulndb/ID/GO-2099-9999.json', '/vulndb/ID/GO-2099-9999.json.gz', '/vulndb/ID/..%2Fx.json', '/vulndb/index/other.json', '/vulndb/index/db.txt']) {
       const missing = await rawGet(a.url, path, { ca, headers: ALICE });
       expect([path, missing.status, missing.headers['content-type']]).toEqual([path, 404, 'text/plain; charset=utf-8']);
     }
