@@ -28,6 +28,9 @@ interface ModuleRanges {
 
 const NO_HITS: readonly AdvisoryHit[] = Object.freeze([]);
 
+/** Answers remembered per index for modules that have advisories; beyond this the memo starts over. */
+const MEMO_SIZE = 50_000;
+
 /**
  * The advisories in force (withdrawn ones left out), by case-folded module path: one Map lookup
  * per request, then the module's few ranges. Immutable: an import builds a new one.
@@ -35,6 +38,8 @@ const NO_HITS: readonly AdvisoryHit[] = Object.freeze([]);
 export class AdvisoryIndex {
   private readonly byModule = new Map<string, ModuleRanges[]>();
   private readonly byId = new Map<string, AdvisorySummary>();
+  /** `<folded path>@<version>` -> hits: the same few versions are pulled again and again. */
+  private readonly memo = new Map<string, readonly AdvisoryHit[]>();
 
   constructor(entries: Iterable<VulnEntry>) {
     for (const entry of entries) {
@@ -64,15 +69,27 @@ export class AdvisoryIndex {
 
   /** The advisories affecting `modulePath@version` (a canonical version), in id order. */
   affecting(modulePath: string, version: string): readonly AdvisoryHit[] {
-    const ranges = this.byModule.get(foldKey(modulePath));
+    const key = foldKey(modulePath);
+    const ranges = this.byModule.get(key);
     if (!ranges) return NO_HITS;
+    const memoKey = `${key}@${version}`;
+    let hits = this.memo.get(memoKey);
+    if (!hits) {
+      hits = this.compute(ranges, version);
+      if (this.memo.size >= MEMO_SIZE) this.memo.clear();
+      this.memo.set(memoKey, hits);
+    }
+    return hits;
+  }
+
+  private compute(ranges: readonly ModuleRanges[], version: string): readonly AdvisoryHit[] {
     const hits: AdvisoryHit[] = [];
     for (const { advisory, intervals } of ranges) {
       if (!inIntervals(intervals, version)) continue;
       if (hits.some((h) => h.id === advisory.id)) continue;
       hits.push({ id: advisory.id, aliases: advisory.aliases, fixed: firstFixedAbove(intervals, version) });
     }
-    return hits.length === 0 ? NO_HITS : hits.sort((a, b) => (a.id < b.id ? -1 : 1));
+    return hits.length === 0 ? NO_HITS : Object.freeze(hits.sort((a, b) => (a.id < b.id ? -1 : 1)));
   }
 
   /** Whether the module has any advisory at all (a cheap pre-check for lists). */
