@@ -8,7 +8,7 @@
   const $ = (selector) => document.querySelector(selector);
 
   async function get(path) {
-    let session = null;
+    let session;
     try {
       session = JSON.parse(sessionStorage.getItem('modgate.session') || 'null');
     } catch {
