@@ -158,6 +158,9 @@ describe('known-vulnerable versions from the Go vulnerability database', () => {
   });
 
   it('imports the feed on demand, after alice pulled a version that turns out to be affected', async () => {
+    // At start each replica asked the (still empty) feed through the outbound client: refused, audited.
+    const [refused] = await auditEvents('action=vulndb.import&status=400');
+    expect(refused).toMatchObject({ principalName: 'vulndb-feed', reason: expect.stringContaining('no index/db.json') });
     await runGo(['mod', 'download', `${ALPHA}@v1.0.0`], { cwd: aliceHome, env: aliceGo(a.url) });
     files = vulnDbFiles(advisories(new Date(Date.now() + 1000).toISOString()));
     await writeVulnDb(feedDir, files);
