@@ -137,8 +137,8 @@ CW=$(bench_median $(cpus with)) CN=$(bench_median $(cpus none))
 
 echo
 echo "modgate vulnerability index bench: warm .mod, wrk -t2 -c$CONNS, median of $ROUNDS rounds x ${SECS}s, HTTP on loopback, block mode, $CORES cores$([ ${#PIN_SERVER[@]} -gt 0 ] && echo ": servers pinned to core $((CORES - 1)), wrk to the rest" || echo ' shared by servers and wrk')"
-printf '  without advisories          %7s req/s   CPU %s us/request   (rounds: %s)\n' "$N" "$CN" "$(rates none | paste -sd' ')"
-printf '  with %6s advisories      %7s req/s   CPU %s us/request   (rounds: %s)\n' "$GENERATED" "$W" "$CW" "$(rates with | paste -sd' ')"
+printf '  without advisories          %7.0f req/s   CPU %.1f us/request   (rounds: %s)\n' "$N" "$CN" "$(rates none | paste -sd' ')"
+printf '  with %6s advisories      %7.0f req/s   CPU %.1f us/request   (rounds: %s)\n' "$GENERATED" "$W" "$CW" "$(rates with | paste -sd' ')"
 awk -v w="$W" -v n="$N" -v cw="$CW" -v cn="$CN" 'BEGIN {
   printf "  ratio with/without %.3f: the index costs %.1f%% of req/s (target < 5%%: %s); %.1f%% more CPU per request\n",
     w / n, (1 - w / n) * 100, (w / n >= 0.95 ? "met" : "NOT met"), (cw / cn - 1) * 100 }'

@@ -255,7 +255,7 @@ describe('known-vulnerable versions from the Go vulnerability database', () => {
   it('lists the open advisories affecting modules pulled in the last 30 days, newest first', async () => {
     const open = json(await api('GET', a.url, '/api/vulnerabilities/open')).advisories as Json[];
     expect(open.map((o) => o.id)).toEqual(['GO-2099-0001', 'GO-2099-0002']);
-    expect(open[1]!.modules).toEqual(expect.arrayContaining([expect.objectContaining({ module: NOMOD, versions: ['v1.0.0'] }), expect.objectContaining({ module: GAMMA, versions: ['v0.1.0'] })]));
+    expect(open[1]!.modules).toEqual(expect.arrayContaining([expect.objectContaining({ module: NOMOD, versions: ['v1.0.0'], principals: 1 }), expect.objectContaining({ module: GAMMA, versions: ['v0.1.0'] })]));
   });
 
   it('shows the open advisories and who pulled them on the admin page (headless Chromium)', async () => {

@@ -35,6 +35,7 @@ export interface OpenAdvisory {
   summary: string;
   published: string | null;
   modified: string;
+  /** Per affected module: the affected versions pulled, successful pulls, distinct principals, the last pull. */
   modules: Array<{ module: string; versions: string[]; pulls: number; principals: number; lastPull: string }>;
 }
 
@@ -94,8 +95,8 @@ export class ExposureService {
   /** Advisories in force affecting versions pulled in the last `days` days, newest advisory first. */
   async openAdvisories(days: number, now = new Date()): Promise<OpenAdvisory[]> {
     const since = new Date(now.getTime() - days * 86_400_000);
-    const rows = await this.db.sql.query<{ module: string; version: string; pulls: string | number; principals: string | number; last_time: Date }>(
-      `SELECT module, version, count(*) AS pulls, count(DISTINCT principal_name) AS principals, max(time) AS last_time
+    const rows = await this.db.sql.query<{ module: string; version: string; pulls: string | number; principals: Array<string | null>; last_time: Date }>(
+      `SELECT module, version, count(*) AS pulls, array_agg(DISTINCT principal_kind || ':' || coalesce(principal_name, '')) AS principals, max(time) AS last_time
        FROM audit_event WHERE time >= $1 AND ${PULLS}
        GROUP BY module, version
        LIMIT 500000`,
@@ -103,6 +104,7 @@ export class ExposureService {
     );
     const index = this.index.current();
     const found = new Map<string, OpenAdvisory>();
+    const principals = new Map<string, Set<string>>();
     for (const row of rows) {
       if (!index.hasModule(row.module)) continue;
       for (const hit of index.affecting(row.module, row.version)) {
@@ -116,7 +118,10 @@ export class ExposureService {
         if (!module) open.modules.push((module = { module: row.module, versions: [], pulls: 0, principals: 0, lastPull: new Date(0).toISOString() }));
         module.versions.push(row.version);
         module.pulls += Number(row.pulls);
-        module.principals += Number(row.principals);
+        const who = principals.get(`${hit.id} ${row.module}`) ?? new Set<string>();
+        for (const p of row.principals) who.add(p ?? '');
+        principals.set(`${hit.id} ${row.module}`, who);
+        module.principals = who.size;
         const last = new Date(row.last_time).toISOString();
         if (last > module.lastPull) module.lastPull = last;
       }
