@@ -324,6 +324,10 @@ describe('known-vulnerable versions from the Go vulnerability database', () => {
       expect(errorMessage(response)).toMatch(message);
     }
     expect((await importZip(a.url, Buffer.from('not a zip'))).status).toBe(400);
+    const zipFile = join(dir, 'hostile.zip');
+    await writeFile(zipFile, await zipVulnDb(new Map([...changed, ['index/vulns.json', Buffer.from('[{"id": "../../etc/passwd", "modified": "2099-03-01T00:00:00Z"}]')]])));
+    const command = await cli(a.url, ['vuln', 'import', zipFile]);
+    expect([command.code, command.stderr]).toEqual([1, expect.stringContaining('vulnerability database refused: index/vulns.json: "../../etc/passwd" is not an advisory id')]);
     expect(json(await api('GET', a.url, '/api/vulnerabilities'))).toEqual(before);
     expect((await pull(a.url, ALPHA, 'v1.0.0.mod')).status).toBe(403);
   });
