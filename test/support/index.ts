@@ -12,3 +12,4 @@ export * from './slapd.js';
 export * from './static-server.js';
 export * from './tls.js';
 export * from './tmp.js';
+export * from './vulndb-fixture.js';
