@@ -1,0 +1,94 @@
+-- The catalog: one row per module version held (or once held) in the cache, kept by triggers so
+-- that no code path can forget it. Pull counts are aggregated from the audit log as events are
+-- inserted (per version: total and last pulled; per module and UTC day: for charts and "hot"
+-- modules), so no request ever scans audit_event to count pulls.
+-- Byte order ("C") for paths and versions: the primary key serves /catalog pages, prefix search and
+-- keyset pagination whatever the database's locale.
+CREATE TABLE "module_version" (
+    "module_path" TEXT COLLATE "C" NOT NULL,
+    "version" TEXT COLLATE "C" NOT NULL,
+    "source" TEXT NOT NULL,
+    "first_fetched_at" TIMESTAMPTZ(3) NOT NULL,
+    -- Bytes of the version's stored artifacts (.info, .mod, .zip); 0 once evicted.
+    "size" BIGINT NOT NULL DEFAULT 0,
+    -- h1: of the zip; kept after an eviction, so a fetch again can be compared with it.
+    "h1" TEXT,
+    -- Successful .zip downloads (the audit summary's "downloads").
+    "pulls" BIGINT NOT NULL DEFAULT 0,
+    -- The last successful .info, .mod or .zip request.
+    "last_pulled_at" TIMESTAMPTZ(3),
+    -- Set when the eviction policy removed its artifacts; cleared when it is fetched again.
+    "evicted_at" TIMESTAMPTZ(3),
+    CONSTRAINT "module_version_pkey" PRIMARY KEY ("module_path", "version")
+);
+-- /index: ordered by the time a version was first fetched.
+CREATE INDEX "module_version_first_fetched_idx" ON "module_version"("first_fetched_at", "module_path", "version");
+-- Eviction candidates: public versions by last use.
+CREATE INDEX "module_version_unused_idx" ON "module_version"((coalesce("last_pulled_at", "first_fetched_at"))) WHERE "source" = 'upstream' AND "evicted_at" IS NULL;
+
+CREATE TABLE "module_pull_day" (
+    "module_path" TEXT COLLATE "C" NOT NULL,
+    "day" DATE NOT NULL,
+    -- Successful .zip downloads of any version of the module that day (UTC).
+    "pulls" BIGINT NOT NULL DEFAULT 0,
+    -- Successful GOPROXY requests of the module (list, latest, info, mod, zip) that day.
+    "requests" BIGINT NOT NULL DEFAULT 0,
+    CONSTRAINT "module_pull_day_pkey" PRIMARY KEY ("module_path", "day")
+);
+CREATE INDEX "module_pull_day_day_idx" ON "module_pull_day"("day", "module_path");
+
+INSERT INTO "module_version" ("module_path", "version", "source", "first_fetched_at", "size", "h1")
+SELECT "module_path", "version", min("source"), min("created_at"), sum("size"), max("h1") FILTER (WHERE "kind" = 'zip')
+FROM "artifact" GROUP BY "module_path", "version";
+
+-- The audit log so far, counted once here; the triggers below count every event inserted from now on.
+UPDATE "module_version" AS v SET "pulls" = p."zips", "last_pulled_at" = p."last"
+FROM (
+  SELECT "module", "version", count(*) FILTER (WHERE "action" = 'goproxy.zip') AS "zips", max("time") AS "last"
+  FROM "audit_event"
+  WHERE "action" IN ('goproxy.info', 'goproxy.mod', 'goproxy.zip') AND "status" < 400 AND "module" IS NOT NULL AND "version" IS NOT NULL
+  GROUP BY "module", "version"
+) AS p
+WHERE v."module_path" = p."module" AND v."version" = p."version";
+INSERT INTO "module_pull_day" ("module_path", "day", "pulls", "requests")
+SELECT "module", ("time" AT TIME ZONE 'UTC')::date, count(*) FILTER (WHERE "action" = 'goproxy.zip'), count(*)
+FROM "audit_event"
+WHERE "action" LIKE 'goproxy.%' AND "action" <> 'goproxy.invalid' AND "status" < 400 AND "module" IS NOT NULL
+GROUP BY 1, 2;
+
+CREATE FUNCTION "module_version_on_artifact"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO "module_version" ("module_path", "version", "source", "first_fetched_at", "size", "h1")
+  VALUES (NEW."module_path", NEW."version", NEW."source", NEW."created_at", NEW."size", CASE WHEN NEW."kind" = 'zip' THEN NEW."h1" END)
+  ON CONFLICT ("module_path", "version") DO UPDATE SET
+    "size" = "module_version"."size" + EXCLUDED."size",
+    "h1" = coalesce(EXCLUDED."h1", "module_version"."h1"),
+    "evicted_at" = NULL;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "module_version_on_artifact" AFTER INSERT ON "artifact" FOR EACH ROW EXECUTE FUNCTION "module_version_on_artifact"();
+
+-- One pass per audit batch (the group commit inserts many events in one statement).
+CREATE FUNCTION "module_pulls_on_audit"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE "module_version" AS v SET
+    "pulls" = v."pulls" + p."zips",
+    "last_pulled_at" = greatest(v."last_pulled_at", p."last")
+  FROM (
+    SELECT "module", "version", count(*) FILTER (WHERE "action" = 'goproxy.zip') AS "zips", max("time") AS "last"
+    FROM "new_events"
+    WHERE "action" IN ('goproxy.info', 'goproxy.mod', 'goproxy.zip') AND "status" < 400 AND "module" IS NOT NULL AND "version" IS NOT NULL
+    GROUP BY "module", "version"
+  ) AS p
+  WHERE v."module_path" = p."module" AND v."version" = p."version";
+  INSERT INTO "module_pull_day" ("module_path", "day", "pulls", "requests")
+  SELECT "module", ("time" AT TIME ZONE 'UTC')::date, count(*) FILTER (WHERE "action" = 'goproxy.zip'), count(*)
+  FROM "new_events"
+  WHERE "action" LIKE 'goproxy.%' AND "action" <> 'goproxy.invalid' AND "status" < 400 AND "module" IS NOT NULL
+  GROUP BY 1, 2
+  ON CONFLICT ("module_path", "day") DO UPDATE SET
+    "pulls" = "module_pull_day"."pulls" + EXCLUDED."pulls",
+    "requests" = "module_pull_day"."requests" + EXCLUDED."requests";
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "module_pulls_on_audit" AFTER INSERT ON "audit_event" REFERENCING NEW TABLE AS "new_events" FOR EACH STATEMENT EXECUTE FUNCTION "module_pulls_on_audit"();
