@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { auditPrincipal } from '#audit';
 import { ApiErrors, ApiJsonBody, ApiQueryFrom, Authenticated, CurrentPrincipal, InvalidRequestError, parseBody, type Principal } from '#auth';
@@ -20,6 +21,16 @@ const usageQuery = z.object({ depth: z.coerce.number().int().min(1).max(10).defa
 const gcBody = z.object({ dryRun: z.boolean().default(true), minAgeSeconds: z.number().int().min(0).max(365 * 86400).default(DEFAULT_GC_MIN_AGE_SECONDS) }).strict();
 const evictBody = z.object({ dryRun: z.boolean().default(true), days: z.number().int().min(1).max(36500).optional() }).strict();
 
+/** The module path after `/api/modules/`, percent-decoded (a client may encode its slashes). */
+function modulePathOf(url: string): string {
+  const raw = url.split('?')[0]!.slice('/api/modules/'.length);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new InvalidRequestError('the module path is not valid percent-encoding');
+  }
+}
+
 /** What the registry holds: module search and module pages, for every caller, filtered by what they may read or administer. */
 @Controller('api/modules')
 @Authenticated()
@@ -38,13 +49,17 @@ export class ModulesController {
     return this.catalog.searchModules(principal, q, after, limit);
   }
 
-  @Get('*path')
-  @ApiOperation({ summary: 'One module: its versions (source, size, h1, first fetched, last pulled, pulls, deny status), pulls per day and tag events' })
-  @ApiParam({ name: 'path', description: 'The module path, as is (`github.com/acme/lib`).' })
+  @Get('*')
+  @ApiOperation({
+    summary: 'One module: its versions (source, size, h1, first fetched, last pulled, pulls, deny status), pulls per day and tag events',
+    description: 'The module path follows `/api/modules/` as is: `/api/modules/github.com/acme/lib`. 404 also for a module the caller may not read.',
+  })
+  // The wildcard route is `{path}` in the document.
+  @ApiParam({ name: 'path', required: true, type: String, description: 'The module path, slashes and all (`github.com/acme/lib`).' })
   @ApiOkResponse({ schema: MODULE_DETAIL_SCHEMA })
   @ApiErrors(404)
-  module(@Param('path') path: string | string[], @CurrentPrincipal() principal: Principal) {
-    return this.catalog.module(principal, Array.isArray(path) ? path.join('/') : path);
+  module(@Req() request: FastifyRequest, @CurrentPrincipal() principal: Principal) {
+    return this.catalog.module(principal, modulePathOf(request.url));
   }
 }
 
