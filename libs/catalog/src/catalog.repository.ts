@@ -102,14 +102,21 @@ export class CatalogRepository {
     return rows.map(toEntry);
   }
 
-  /** Modules after `afterPath` matching the search, in path order. */
+  /**
+   * Modules after `afterPath` matching the search, in path order. Without a search, the primary
+   * key's order answers it; with one, the matching rows are found first (a prefix through the
+   * lower-case path index, words by one scan) and only they are sorted, rather than walking the
+   * whole key in order and filtering as it goes.
+   */
   async searchModules(query: string, afterPath: string, limit: number): Promise<ModuleSummary[]> {
     const condition = searchCondition(query, 3);
+    const columns = `module_path, min(source) AS source, count(*) FILTER (WHERE evicted_at IS NULL) AS versions,
+         sum(size) AS size, sum(pulls) AS pulls, max(last_pulled_at) AS last_pulled_at`;
     const rows = await this.sql.query<Row>(
-      `SELECT module_path, min(source) AS source, count(*) FILTER (WHERE evicted_at IS NULL) AS versions,
-         sum(size) AS size, sum(pulls) AS pulls, max(last_pulled_at) AS last_pulled_at
-       FROM module_version WHERE module_path > $1 AND ${condition.sql}
-       GROUP BY module_path ORDER BY module_path LIMIT $2`,
+      condition.params.length === 0
+        ? `SELECT ${columns} FROM module_version WHERE module_path > $1 GROUP BY module_path ORDER BY module_path LIMIT $2`
+        : `WITH hits AS MATERIALIZED (SELECT * FROM module_version WHERE module_path > $1 AND ${condition.sql})
+           SELECT ${columns} FROM hits GROUP BY module_path ORDER BY module_path LIMIT $2`,
       [afterPath, limit, ...condition.params],
     );
     return rows.map((r) => ({

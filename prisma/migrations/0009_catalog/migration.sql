@@ -21,6 +21,8 @@ CREATE TABLE "module_version" (
     "evicted_at" TIMESTAMPTZ(3),
     CONSTRAINT "module_version_pkey" PRIMARY KEY ("module_path", "version")
 );
+-- Module search by path prefix, case-insensitively.
+CREATE INDEX "module_version_lower_path_idx" ON "module_version"((lower("module_path")) text_pattern_ops);
 -- /index: ordered by the time a version was first fetched.
 CREATE INDEX "module_version_first_fetched_idx" ON "module_version"("first_fetched_at", "module_path", "version");
 -- Eviction candidates: public versions by last use.
