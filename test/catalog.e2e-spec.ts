@@ -116,6 +116,11 @@ describe('catalog, module pages and storage lifecycle', () => {
       await client.end();
     }
   };
+  /** Waits until the background pull counter has counted every audit event written so far. */
+  const pullsCounted = async () => {
+    const [{ seq }] = (await sql('SELECT coalesce(max(seq), 0) AS seq FROM audit_event')) as Array<{ seq: string }>;
+    await until(async () => Number(((await sql('SELECT last_seq FROM pull_count_watermark')) as Array<{ last_seq: string }>)[0]!.last_seq) >= Number(seq));
+  };
   /** Every page of /catalog, following `next` to the end. */
   const walkCatalog = async (auth: Record<string, string>, pageSize: number) => {
     const seen: string[] = [];
@@ -257,6 +262,7 @@ describe('catalog, module pages and storage lifecycle', () => {
   describe('module pages and storage usage', () => {
     it('shows a module\'s versions with source, size, h1, pulls, deny status and pulls per day', async () => {
       await get(`/${ALPHA}/@v/v1.0.0.zip`, ALICE);
+      await pullsCounted();
       const m = await json<{
         module: string;
         source: string;
@@ -317,6 +323,7 @@ describe('catalog, module pages and storage lifecycle', () => {
     });
 
     it('evicts a public version unpulled for N days, never a private one, audits it, and the go command fetches it again with the same h1', async () => {
+      await pullsCounted();
       const old = new Date(Date.now() - 40 * 86_400_000);
       // Neither pulled for 40 days: the public version goes, the private one stays.
       await sql('UPDATE module_version SET first_fetched_at = $1, last_pulled_at = $1 WHERE (module_path = $2 AND version = $3) OR (module_path = $4 AND version = $5)', [old, UPPER, 'v0.3.0', WIDGET, 'v1.0.0']);

@@ -7,7 +7,7 @@ import { CatalogRepository, searchCondition, type CatalogEntry } from './catalog
 
 const SYSTEM = { kind: 'system' as const, name: 'test', groups: [] };
 
-describe('CatalogRepository on PGlite (migration 0009_catalog: tables, triggers, pages)', () => {
+describe('CatalogRepository on PGlite (migration 0009_catalog: tables, trigger, pull counts, pages)', () => {
   let dir: string;
   let db: Database;
   let catalog: CatalogRepository;
@@ -88,7 +88,7 @@ describe('CatalogRepository on PGlite (migration 0009_catalog: tables, triggers,
     expect(await catalog.indexPage(new Date(Date.now() + 60_000), null, 100)).toEqual([]);
   });
 
-  it('counts successful zip pulls per version and per day, and the last request, from audit batches', async () => {
+  it('counts successful zip pulls per version and per day, and the last request, from the audit log in seq order, each event once', async () => {
     await pull([
       event('goproxy.zip', 'example.com/b', 'v1.0.0'),
       event('goproxy.zip', 'example.com/b', 'v1.0.0'),
@@ -97,6 +97,10 @@ describe('CatalogRepository on PGlite (migration 0009_catalog: tables, triggers,
       event('goproxy.list', 'example.com/b', null),
     ]);
     await pull([event('goproxy.zip', 'example.com/b', 'v1.0.0', 200, new Date(Date.now() - 2 * 86_400_000))]);
+    expect((await catalog.versionsOf('example.com/b'))[0]!.pulls).toBe(0);
+    expect(await catalog.countPulls(4)).toBe(4);
+    expect(await catalog.countPulls(100)).toBe(2);
+    expect(await catalog.countPulls(100)).toBe(0);
     const [v100, v110] = await catalog.versionsOf('example.com/b');
     expect([v100!.pulls, v110!.pulls]).toEqual([3, 0]);
     expect(v110!.lastPulledAt).not.toBeNull();

@@ -73,12 +73,53 @@ export function searchCondition(query: string, firstParam: number): { sql: strin
 }
 
 /**
- * The catalog tables (`module_version`, `module_pull_day`, kept by triggers: migration
- * 0009_catalog) and the artifact rows the storage lifecycle needs. Raw SQL: keyset pages in byte
+ * The catalog tables (`module_version`, kept by a trigger on artifact; `module_pull_day` and the
+ * pull counts, added from the audit log by {@link countPulls}: migration 0009_catalog) and the
+ * artifact rows the storage lifecycle needs. Raw SQL: keyset pages in byte
  * order that the primary key and the first-fetched index answer without sorting.
  */
 export class CatalogRepository {
   constructor(private readonly sql: SqlClient) {}
+
+  /**
+   * Adds the next audit events (up to `maxEvents`, in seq order from the watermark) to the pull
+   * counts, in one transaction with the watermark: each event is counted once. Per version:
+   * successful `.zip` downloads and the last successful `.info`/`.mod`/`.zip`; per module and UTC
+   * day: downloads and successful GOPROXY requests. Returns the number of events read.
+   */
+  async countPulls(maxEvents: number): Promise<number> {
+    return this.sql.transaction(async (tx) => {
+      const [mark] = await tx.query<{ last_seq: unknown }>('SELECT last_seq FROM pull_count_watermark WHERE id = 1 FOR UPDATE');
+      if (!mark) throw new Error('pull_count_watermark has no row');
+      const from = String(mark.last_seq);
+      const [range] = await tx.query<{ upto: unknown; events: unknown }>(
+        'SELECT max(seq) AS upto, count(*) AS events FROM (SELECT seq FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2) AS next',
+        [from, maxEvents],
+      );
+      if (range?.upto === null || range?.upto === undefined) return 0;
+      const upto = String(range.upto);
+      await tx.query(
+        `UPDATE module_version AS v SET pulls = v.pulls + p.zips, last_pulled_at = greatest(v.last_pulled_at, p.last)
+         FROM (
+           SELECT module, version, count(*) FILTER (WHERE action = 'goproxy.zip') AS zips, max(time) AS last FROM audit_event
+           WHERE seq > $1 AND seq <= $2 AND action IN ('goproxy.info', 'goproxy.mod', 'goproxy.zip') AND status < 400 AND module IS NOT NULL AND version IS NOT NULL
+           GROUP BY module, version
+         ) AS p
+         WHERE v.module_path = p.module AND v.version = p.version`,
+        [from, upto],
+      );
+      await tx.query(
+        `INSERT INTO module_pull_day (module_path, day, pulls, requests)
+         SELECT module, (time AT TIME ZONE 'UTC')::date, count(*) FILTER (WHERE action = 'goproxy.zip'), count(*) FROM audit_event
+         WHERE seq > $1 AND seq <= $2 AND action LIKE 'goproxy.%' AND action <> 'goproxy.invalid' AND status < 400 AND module IS NOT NULL
+         GROUP BY 1, 2
+         ON CONFLICT (module_path, day) DO UPDATE SET pulls = module_pull_day.pulls + EXCLUDED.pulls, requests = module_pull_day.requests + EXCLUDED.requests`,
+        [from, upto],
+      );
+      await tx.query('UPDATE pull_count_watermark SET last_seq = $1 WHERE id = 1', [upto]);
+      return Number(range.events);
+    });
+  }
 
   /** Held versions after (`modulePath`, `version`), in path then version byte order. */
   async catalogPage(after: { modulePath: string; version: string } | null, limit: number): Promise<CatalogEntry[]> {

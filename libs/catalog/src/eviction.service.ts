@@ -5,6 +5,7 @@ import { DATABASE, type Database } from '#db';
 import { ArtifactService, artifactKey } from '#proxy';
 import { BLOB_STORE, type BlobStore } from '#storage';
 import { CatalogService } from './catalog.service.js';
+import { PullCounter } from './pull-counter.service.js';
 
 const INTERVAL_MS = 3_600_000;
 const BATCH = 500;
@@ -42,6 +43,7 @@ export class EvictionService implements OnApplicationBootstrap, OnApplicationShu
     private readonly catalog: CatalogService,
     private readonly artifacts: ArtifactService,
     private readonly audit: AuditWriter,
+    private readonly pullCounter: PullCounter,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -64,6 +66,8 @@ export class EvictionService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async pass({ dryRun, days }: { dryRun: boolean; days: number }, principal: AuditPrincipal): Promise<EvictionReport> {
+    // The last seconds' pulls count too: a version pulled just now is not unused.
+    await this.pullCounter.catchUp();
     const cutoff = new Date(Date.now() - days * 86_400_000);
     const report: EvictionReport = { dryRun, days, cutoff, versions: [], removedBytes: 0 };
     if (dryRun) {

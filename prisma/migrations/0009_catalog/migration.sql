@@ -1,6 +1,6 @@
--- The catalog: one row per module version held (or once held) in the cache, kept by triggers so
--- that no code path can forget it. Pull counts are aggregated from the audit log as events are
--- inserted (per version: total and last pulled; per module and UTC day: for charts and "hot"
+-- The catalog: one row per module version held (or once held) in the cache, kept by a trigger on
+-- artifact so that no code path can forget it. Pull counts are aggregated from the audit log in
+-- seq order (per version: total and last pulled; per module and UTC day: for charts and "hot"
 -- modules), so no request ever scans audit_event to count pulls.
 -- Byte order ("C") for paths and versions: the primary key serves /catalog pages, prefix search and
 -- keyset pagination whatever the database's locale.
@@ -43,7 +43,7 @@ INSERT INTO "module_version" ("module_path", "version", "source", "first_fetched
 SELECT "module_path", "version", min("source"), min("created_at"), sum("size"), max("h1") FILTER (WHERE "kind" = 'zip')
 FROM "artifact" GROUP BY "module_path", "version";
 
--- The audit log so far, counted once here; the triggers below count every event inserted from now on.
+-- The audit log so far, counted once here; later events are counted from pull_count_watermark on.
 UPDATE "module_version" AS v SET "pulls" = p."zips", "last_pulled_at" = p."last"
 FROM (
   SELECT "module", "version", count(*) FILTER (WHERE "action" = 'goproxy.zip') AS "zips", max("time") AS "last"
@@ -70,27 +70,12 @@ BEGIN
 END $$;
 CREATE TRIGGER "module_version_on_artifact" AFTER INSERT ON "artifact" FOR EACH ROW EXECUTE FUNCTION "module_version_on_artifact"();
 
--- One pass per audit batch (the group commit inserts many events in one statement).
-CREATE FUNCTION "module_pulls_on_audit"() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  UPDATE "module_version" AS v SET
-    "pulls" = v."pulls" + p."zips",
-    "last_pulled_at" = greatest(v."last_pulled_at", p."last")
-  FROM (
-    SELECT "module", "version", count(*) FILTER (WHERE "action" = 'goproxy.zip') AS "zips", max("time") AS "last"
-    FROM "new_events"
-    WHERE "action" IN ('goproxy.info', 'goproxy.mod', 'goproxy.zip') AND "status" < 400 AND "module" IS NOT NULL AND "version" IS NOT NULL
-    GROUP BY "module", "version"
-  ) AS p
-  WHERE v."module_path" = p."module" AND v."version" = p."version";
-  INSERT INTO "module_pull_day" ("module_path", "day", "pulls", "requests")
-  SELECT "module", ("time" AT TIME ZONE 'UTC')::date, count(*) FILTER (WHERE "action" = 'goproxy.zip'), count(*)
-  FROM "new_events"
-  WHERE "action" LIKE 'goproxy.%' AND "action" <> 'goproxy.invalid' AND "status" < 400 AND "module" IS NOT NULL
-  GROUP BY 1, 2
-  ON CONFLICT ("module_path", "day") DO UPDATE SET
-    "pulls" = "module_pull_day"."pulls" + EXCLUDED."pulls",
-    "requests" = "module_pull_day"."requests" + EXCLUDED."requests";
-  RETURN NULL;
-END $$;
-CREATE TRIGGER "module_pulls_on_audit" AFTER INSERT ON "audit_event" REFERENCING NEW TABLE AS "new_events" FOR EACH STATEMENT EXECUTE FUNCTION "module_pulls_on_audit"();
+-- Pull counts are added from the audit log by a background pass (libs/catalog PullCounter), off the
+-- pull's commit path: events up to this seq are counted. The backfill above counted everything so far.
+CREATE TABLE "pull_count_watermark" (
+    "id" INTEGER NOT NULL,
+    "last_seq" BIGINT NOT NULL,
+    CONSTRAINT "pull_count_watermark_pkey" PRIMARY KEY ("id"),
+    CONSTRAINT "pull_count_watermark_single_row" CHECK ("id" = 1)
+);
+INSERT INTO "pull_count_watermark" ("id", "last_seq") SELECT 1, coalesce(max("seq"), 0) FROM "audit_event";
