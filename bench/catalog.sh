@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Latency of the catalog endpoints over 100,000 module versions (10,000 modules x 10 versions,
-# inserted with generate_series straight into module_version, plus 30 days of pull counts per
+# inserted with generate_series straight into module_version and catalog_module, plus 30 days of pull counts per
 # module in module_pull_day): /index, /catalog and /api/modules (search and one module page),
 # as an admin with Basic credentials, filtered by a deny rule that hides 1% of the modules.
 # Prints median / p95 / max of N calls each, end to end through HTTP on loopback.
@@ -83,10 +83,12 @@ SELECT 'bench.example/m' || lpad((s / 10)::text, 5, '0'), 'v1.' || (s % 10) || '
        now() - interval '400 days' + s * interval '5 minutes', 10000 + s % 5000,
        'h1:' || md5(s::text) || '=', s % 97, now() - (s % 30) * interval '1 day'
 FROM generate_series(0, $VERSIONS - 1) AS s;
+INSERT INTO catalog_module (module_path) SELECT DISTINCT module_path FROM module_version;
 INSERT INTO module_pull_day (module_path, day, pulls, requests)
 SELECT 'bench.example/m' || lpad(m::text, 5, '0'), current_date - d, (m + d) % 13, (m + d) % 29
 FROM generate_series(0, $MODULES - 1) AS m, generate_series(0, 29) AS d;
 VACUUM ANALYZE module_version;
+VACUUM ANALYZE catalog_module;
 VACUUM ANALYZE module_pull_day;
 SQL
 GEN_SECS=$((SECONDS - GEN_START))
@@ -101,7 +103,7 @@ declare -a NAMES=(
   "/catalog?pagesize=1000"
   "/api/modules (first 50 modules)"
   "/api/modules?q=<path prefix> (10 modules)"
-  "/api/modules?q=<a word> (a scan of every path)"
+  "/api/modules?q=<a word> (a scan of every module path)"
   "/api/modules/<path> (10 versions, 30 days of pulls)"
 )
 declare -a PATHS=(

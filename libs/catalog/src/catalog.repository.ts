@@ -73,7 +73,7 @@ export function searchCondition(query: string, firstParam: number): { sql: strin
 }
 
 /**
- * The catalog tables (`module_version`, kept by a trigger on artifact; `module_pull_day` and the
+ * The catalog tables (`module_version` and `catalog_module`, kept by a trigger on artifact; `module_pull_day` and the
  * pull counts, added from the audit log by {@link countPulls}: migration 0009_catalog) and the
  * artifact rows the storage lifecycle needs. Raw SQL: keyset pages in byte
  * order that the primary key and the first-fetched index answer without sorting.
@@ -128,6 +128,7 @@ export class CatalogRepository {
        WHERE evicted_at IS NULL AND (module_path, version) > ($1, $2)
        ORDER BY module_path, version LIMIT $3`,
       [after?.modulePath ?? '', after?.version ?? '', limit],
+      { name: 'modgate-catalog-page' },
     );
     return rows.map(toEntry);
   }
@@ -139,25 +140,24 @@ export class CatalogRepository {
        WHERE evicted_at IS NULL AND first_fetched_at >= $1 AND (first_fetched_at, module_path, version) > ($2, $3, $4)
        ORDER BY first_fetched_at, module_path, version LIMIT $5`,
       [since, after?.firstFetchedAt ?? new Date(0), after?.modulePath ?? '', after?.version ?? '', limit],
+      { name: 'modgate-catalog-index' },
     );
     return rows.map(toEntry);
   }
 
   /**
-   * Modules after `afterPath` matching the search, in path order. Without a search, the primary
-   * key's order answers it; with one, the matching rows are found first (a prefix through the
-   * lower-case path index, words by one scan) and only they are sorted, rather than walking the
-   * whole key in order and filtering as it goes.
+   * Modules after `afterPath` matching the search, in path order: the matching paths from
+   * `catalog_module` (one row per module; a prefix through its lower-case path index, words by a
+   * scan of the module paths), then their versions summed.
    */
   async searchModules(query: string, afterPath: string, limit: number): Promise<ModuleSummary[]> {
     const condition = searchCondition(query, 3);
-    const columns = `module_path, min(source) AS source, count(*) FILTER (WHERE evicted_at IS NULL) AS versions,
-         sum(size) AS size, sum(pulls) AS pulls, max(last_pulled_at) AS last_pulled_at`;
     const rows = await this.sql.query<Row>(
-      condition.params.length === 0
-        ? `SELECT ${columns} FROM module_version WHERE module_path > $1 GROUP BY module_path ORDER BY module_path LIMIT $2`
-        : `WITH hits AS MATERIALIZED (SELECT * FROM module_version WHERE module_path > $1 AND ${condition.sql})
-           SELECT ${columns} FROM hits GROUP BY module_path ORDER BY module_path LIMIT $2`,
+      `WITH hits AS (SELECT module_path FROM catalog_module WHERE module_path > $1 AND ${condition.sql} ORDER BY module_path LIMIT $2)
+       SELECT v.module_path, min(v.source) AS source, count(*) FILTER (WHERE v.evicted_at IS NULL) AS versions,
+         sum(v.size) AS size, sum(v.pulls) AS pulls, max(v.last_pulled_at) AS last_pulled_at
+       FROM hits JOIN module_version v ON v.module_path = hits.module_path
+       GROUP BY v.module_path ORDER BY v.module_path`,
       [afterPath, limit, ...condition.params],
     );
     return rows.map((r) => ({

@@ -88,7 +88,7 @@ export class CatalogService {
       (summary) => this.access.mayKnowOf(principal, summary.modulePath),
       after ? { modulePath: after } : null,
       limit,
-      Math.max(limit, 500),
+      Math.max(limit * 2, 100),
     );
     return { modules: page.items as ModuleSummary[], next: page.next?.modulePath ?? null };
   }

@@ -21,12 +21,18 @@ CREATE TABLE "module_version" (
     "evicted_at" TIMESTAMPTZ(3),
     CONSTRAINT "module_version_pkey" PRIMARY KEY ("module_path", "version")
 );
--- Module search by path prefix, case-insensitively.
-CREATE INDEX "module_version_lower_path_idx" ON "module_version"((lower("module_path")) text_pattern_ops);
 -- /index: ordered by the time a version was first fetched.
 CREATE INDEX "module_version_first_fetched_idx" ON "module_version"("first_fetched_at", "module_path", "version");
 -- Eviction candidates: public versions by last use.
 CREATE INDEX "module_version_unused_idx" ON "module_version"((coalesce("last_pulled_at", "first_fetched_at"))) WHERE "source" = 'upstream' AND "evicted_at" IS NULL;
+
+-- One row per module path held: module search scans modules, not versions.
+CREATE TABLE "catalog_module" (
+    "module_path" TEXT COLLATE "C" NOT NULL,
+    CONSTRAINT "catalog_module_pkey" PRIMARY KEY ("module_path")
+);
+-- Module search by path prefix, case-insensitively.
+CREATE INDEX "catalog_module_lower_path_idx" ON "catalog_module"((lower("module_path")) text_pattern_ops);
 
 CREATE TABLE "module_pull_day" (
     "module_path" TEXT COLLATE "C" NOT NULL,
@@ -42,6 +48,8 @@ CREATE INDEX "module_pull_day_day_idx" ON "module_pull_day"("day", "module_path"
 INSERT INTO "module_version" ("module_path", "version", "source", "first_fetched_at", "size", "h1")
 SELECT "module_path", "version", min("source"), min("created_at"), sum("size"), max("h1") FILTER (WHERE "kind" = 'zip')
 FROM "artifact" GROUP BY "module_path", "version";
+
+INSERT INTO "catalog_module" ("module_path") SELECT DISTINCT "module_path" FROM "module_version";
 
 -- The audit log so far, counted once here; later events are counted from pull_count_watermark on.
 UPDATE "module_version" AS v SET "pulls" = p."zips", "last_pulled_at" = p."last"
@@ -66,6 +74,7 @@ BEGIN
     "size" = "module_version"."size" + EXCLUDED."size",
     "h1" = coalesce(EXCLUDED."h1", "module_version"."h1"),
     "evicted_at" = NULL;
+  INSERT INTO "catalog_module" ("module_path") VALUES (NEW."module_path") ON CONFLICT DO NOTHING;
   RETURN NULL;
 END $$;
 CREATE TRIGGER "module_version_on_artifact" AFTER INSERT ON "artifact" FOR EACH ROW EXECUTE FUNCTION "module_version_on_artifact"();
