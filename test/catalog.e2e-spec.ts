@@ -116,6 +116,14 @@ describe('catalog, module pages and storage lifecycle', () => {
       await client.end();
     }
   };
+  let cliToken: string | undefined;
+  /** `modgate <args>` against the server with an admin token. */
+  const cli = async (...args: string[]) => {
+    cliToken ??= (await send<{ token: string }>('POST', '/api/tokens', { name: 'catalog-cli', scopes: ['read', 'admin'] })).token;
+    return promisify(execFile)(process.execPath, [join(REPO_ROOT, 'dist/apps/modgate-cli/src/main.js'), ...args], {
+      env: { PATH: process.env.PATH, MODGATE_URL: modgate.url, MODGATE_TOKEN: cliToken, NODE_EXTRA_CA_CERTS: tls.caCertPath },
+    });
+  };
   /** Waits until the background pull counter has counted every audit event written so far. */
   const pullsCounted = async () => {
     const [{ seq }] = (await sql('SELECT coalesce(max(seq), 0) AS seq FROM audit_event')) as Array<{ seq: string }>;
@@ -287,10 +295,7 @@ describe('catalog, module pages and storage lifecycle', () => {
         ['upstream', 4],
       ]);
       expect(usage.byPrefix.map((p) => p.prefix)).toEqual(expect.arrayContaining([WIDGET, SECRET, ALPHA]));
-      const token = (await send<{ token: string }>('POST', '/api/tokens', { name: 'catalog-cli', scopes: ['read', 'admin'] })).token;
-      const { stdout } = await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'dist/apps/modgate-cli/src/main.js'), 'storage', 'usage'], {
-        env: { PATH: process.env.PATH, MODGATE_URL: modgate.url, MODGATE_TOKEN: token, NODE_EXTRA_CA_CERTS: tls.caCertPath },
-      });
+      const { stdout } = await cli('storage', 'usage');
       const privateBytes = usage.bySource.find((s) => s.source === 'private')!.bytes;
       expect(stdout).toContain(`private\t3\t${privateBytes}`);
     });
@@ -316,6 +321,9 @@ describe('catalog, module pages and storage lifecycle', () => {
       expect(dry.orphans.map((o) => o.key).sort()).toEqual([...orphans].sort());
       expect([dry.tooYoung, dry.removed, dry.scanned]).toEqual([1, 0, SEEDED.length * 3 + 3]);
       for (const key of orphans) expect(await exists(key)).toBe(true);
+      const fromCli = await cli('storage', 'gc', '--dry-run');
+      expect(fromCli.stdout.split('\n').filter(Boolean).map((line) => line.split('\t')[0]).sort()).toEqual([...orphans].sort());
+      expect(fromCli.stderr).toMatch(/^2 orphan blob\(s\) among 24 artifact blobs \(dry run: nothing removed\); 1 younger than the minimum age left alone\n$/);
       const real = await send<{ removed: number }>('POST', '/api/storage/gc', { dryRun: false });
       expect(real.removed).toBe(2);
       expect(await Promise.all([...orphans, 'example.com/young/@v/v1.0.0.zip', 'notes/readme.txt'].map(exists))).toEqual([false, false, true, true]);
