@@ -71,8 +71,8 @@ function resolves(doc: Json, ref: string): boolean {
   return true;
 }
 
-/** `GET /api/tokens/:id` -> `get /api/tokens/{id}`. */
-const asOpenApi = (method: string, url: string) => `${method.toLowerCase()} ${url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
+/** `GET /api/tokens/:id` -> `get /api/tokens/{id}`; a trailing wildcard (`/api/modules/*`) is documented as `{path}`. */
+const asOpenApi = (method: string, url: string) => `${method.toLowerCase()} ${url.replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\/\*$/, '/{path}')}`;
 
 /**
  * The admin API's OpenAPI document against the running server: served to admins only, equal to

@@ -5,6 +5,7 @@ import { DOCTOR_USAGE } from './doctor-usage.js';
 import { LOGIN_USAGE, LOGOUT_USAGE } from './login.command.js';
 import { POLICY_USAGE } from './policy.command.js';
 import { SERVE_USAGE } from './serve.command.js';
+import { STORAGE_USAGE } from './storage.command.js';
 import { SYNC_USAGE } from './sync.command.js';
 import { TOKEN_USAGE } from './token.command.js';
 import { UNLOCK_USAGE } from './unlock.command.js';
@@ -30,6 +31,7 @@ commands:
   token create <name> [--scopes read,admin] [--days N] [--modules GLOBS] [--owner NAME]
   token list [--all] [--revoked], token revoke <id>
   unlock <user> [--ip ADDRESS] | --ip ADDRESS | --all | --list   lift failed-login locks
+  storage usage | gc [--dry-run] | evict [--dry-run] [--days N]   bytes held, orphan blobs, eviction of unused public versions
 
 environment:
   MODGATE_URL     the server, e.g. https://modgate.corp.example
@@ -61,6 +63,7 @@ const commands: Record<string, Command> = {
   audit: { usage: AUDIT_USAGE, run: async (args) => (await import('./audit.command.js')).auditCommand(ApiClient.fromEnv(), args) },
   token: { usage: TOKEN_USAGE, run: async (args) => (await import('./token.command.js')).tokenCommand(ApiClient.fromEnv(), args) },
   vuln: { usage: VULN_USAGE, run: async (args) => (await import('./vuln.command.js')).vulnCommand(ApiClient.fromEnv(), args) },
+  storage: { usage: STORAGE_USAGE, run: async (args) => (await import('./storage.command.js')).storageCommand(ApiClient.fromEnv(), args) },
   unlock: { usage: UNLOCK_USAGE, run: async (args) => (await import('./unlock.command.js')).unlockCommand(ApiClient.fromEnv(), args) },
 };
 

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from '#audit';
 import { AuthModule } from '#auth';
+import { CatalogModule } from '#catalog';
 import { ConfigModule, type ModgateConfig } from '#config';
 import { DatabaseModule } from '#db';
 import { MetricsModule } from '#metrics';
@@ -24,7 +25,7 @@ export class AppModule {
   static forRoot(config: ModgateConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, StorageModule, AuditModule, AuthModule, VulnModule, PolicyModule, ProxyModule, SyncModule, MetricsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, StorageModule, AuditModule, AuthModule, VulnModule, PolicyModule, ProxyModule, SyncModule, MetricsModule, CatalogModule],
       controllers: [HealthController, AuditController, AdminPageController, ApiDocsController, MetricsController, ClientConfigController],
       providers: [{ provide: APP_FILTER, useClass: ProxyExceptionFilter }, OpenApiDocs, HousekeepingService],
     };

@@ -18,7 +18,7 @@ describe('classifyRequest', () => {
     expect(classifyRequest(url)).toEqual(expected);
   });
 
-  it.each(['/healthz', '/readyz', '/api/audit/events?module=x', '/api/tokens', '/admin', '/admin/app.js', '/metrics'])('does not audit %s per request', (url) => {
+  it.each(['/healthz', '/readyz', '/api/audit/events?module=x', '/api/tokens', '/admin', '/admin/app.js', '/metrics', '/catalog', '/catalog?token=x', '/index?since=2024-01-01T00:00:00Z'])('does not audit %s per request', (url) => {
     expect(classifyRequest(url)).toBeNull();
   });
 

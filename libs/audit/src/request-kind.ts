@@ -9,7 +9,8 @@ export interface RequestKind {
   detail?: { db?: string; provider?: string };
 }
 
-const NOT_AUDITED = /^\/(healthz|readyz|metrics|api|admin|vulndb|favicon\.ico)(\/|\?|$)/;
+/** Health, metrics, the admin API and page, the vulnerability database, and the catalog listings (`/catalog`, `/index`: metadata, as `/api/modules`). */
+const NOT_AUDITED = /^\/(healthz|readyz|metrics|api|admin|vulndb|favicon\.ico)(\/|\?|$)|^\/(catalog|index)(\?|$)/;
 
 /**
  * The audit action of a request to a GOPROXY, sumdb or webhook route (`goproxy.zip`,

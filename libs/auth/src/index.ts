@@ -12,3 +12,4 @@ export * from './token.service.js';
 export * from './local-user.service.js';
 export * from './credential-verifier.service.js';
 export * from './auth.module.js';
+export * from './parse-body.js';

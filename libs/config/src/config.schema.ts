@@ -62,8 +62,20 @@ export interface ModgateConfig {
   git: { maxProcesses: number; fetchIntervalSeconds: number };
   /** `historyDays`: webhook deliveries and finished sync jobs are deleted after this (0: kept). */
   sync: { webhookSecret?: SecretRef; webhookMaxBytes: number; pollIntervalSeconds: number; historyDays: number };
-  /** `notFoundTtlSeconds`: how long a "not found" answer for a version is reused. */
-  cache: { listTtlSeconds: number; upstreamTimeoutSeconds: number; notFoundTtlSeconds: number };
+  /**
+   * `notFoundTtlSeconds`: how long a "not found" answer for a version is reused.
+   * `hotRefreshDays`: lists and @latest of modules requested in the last this many days are
+   * refreshed in the background before their TTL runs out (0: off), `hotRefreshConcurrency` at a time.
+   * `evictUnpulledDays`: public versions not pulled for this many days are removed (0: never).
+   */
+  cache: {
+    listTtlSeconds: number;
+    upstreamTimeoutSeconds: number;
+    notFoundTtlSeconds: number;
+    hotRefreshDays: number;
+    hotRefreshConcurrency: number;
+    evictUnpulledDays: number;
+  };
   auth: AuthConfig;
   audit: AuditConfig;
   /** Log level, and `json` or `pretty` lines (unset: pretty on a terminal, else JSON). */
@@ -182,6 +194,9 @@ export const rawConfigSchema = z
     listTtlSeconds: z.coerce.number().int().min(0).max(86400).default(60),
     upstreamTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(300),
     notFoundTtlSeconds: z.coerce.number().int().min(0).max(86400).default(30),
+    hotRefreshDays: z.coerce.number().int().min(0).max(3650).default(0),
+    hotRefreshConcurrency: z.coerce.number().int().min(1).max(64).default(4),
+    evictUnpulledDays: z.coerce.number().int().min(0).max(36500).default(0),
     authMode: authModeSchema.optional(),
     jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
     initialAdminPassword: z.string().min(12, 'must be at least 12 characters').max(1024).optional(),
@@ -267,7 +282,14 @@ export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: stri
     origins: raw.origins,
     git: { maxProcesses: raw.gitMaxProcesses, fetchIntervalSeconds: raw.gitFetchIntervalSeconds },
     sync: { webhookSecret: raw.webhookSecret, webhookMaxBytes: raw.webhookMaxBytes, pollIntervalSeconds: raw.pollIntervalSeconds, historyDays: raw.syncHistoryDays },
-    cache: { listTtlSeconds: raw.listTtlSeconds, upstreamTimeoutSeconds: raw.upstreamTimeoutSeconds, notFoundTtlSeconds: raw.notFoundTtlSeconds },
+    cache: {
+      listTtlSeconds: raw.listTtlSeconds,
+      upstreamTimeoutSeconds: raw.upstreamTimeoutSeconds,
+      notFoundTtlSeconds: raw.notFoundTtlSeconds,
+      hotRefreshDays: raw.hotRefreshDays,
+      hotRefreshConcurrency: raw.hotRefreshConcurrency,
+      evictUnpulledDays: raw.evictUnpulledDays,
+    },
     auth: {
       mode: raw.authMode ?? 'on',
       anonymousPulls: deploymentSigns(raw, configFile).length === 0,

@@ -44,6 +44,13 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads hot refresh and eviction, off by default', () => {
+    expect(loadConfig({}, '/srv').cache).toMatchObject({ hotRefreshDays: 0, hotRefreshConcurrency: 4, evictUnpulledDays: 0 });
+    const config = loadConfig({ MODGATE_HOT_REFRESH_DAYS: '7', MODGATE_HOT_REFRESH_CONCURRENCY: '8', MODGATE_EVICT_UNPULLED_DAYS: '180' }, '/srv');
+    expect(config.cache).toMatchObject({ hotRefreshDays: 7, hotRefreshConcurrency: 8, evictUnpulledDays: 180 });
+    expect(() => loadConfig({ MODGATE_HOT_REFRESH_CONCURRENCY: '0' }, '/srv')).toThrow(/MODGATE_HOT_REFRESH_CONCURRENCY/);
+  });
+
   it('turns the upstream and sumdb off', () => {
     const config = loadConfig({ MODGATE_UPSTREAM: 'off', MODGATE_SUMDB: 'off' });
     expect(config.upstream).toEqual([]);

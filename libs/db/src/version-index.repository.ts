@@ -38,6 +38,20 @@ export class VersionIndexRepository {
     return rows.map((row) => row.modulePath);
   }
 
+  /**
+   * Modules requested since `hotSince` (module_pull_day, kept from the audit log) whose stored
+   * list or @latest was fetched before `staleBefore`, stalest first; which of the two is due.
+   */
+  async dueForRefresh(hotSince: Date, staleBefore: Date, limit: number): Promise<Array<{ modulePath: string; list: boolean; latest: boolean }>> {
+    const rows = await this.prisma.$queryRaw<Array<{ module_path: string; list_due: boolean; latest_due: boolean }>>`
+      SELECT v.module_path, coalesce(v.list_fetched_at < ${staleBefore}, false) AS list_due, coalesce(v.latest_fetched_at < ${staleBefore}, false) AS latest_due
+      FROM version_index v
+      WHERE (v.list_fetched_at < ${staleBefore} OR v.latest_fetched_at < ${staleBefore})
+        AND EXISTS (SELECT 1 FROM module_pull_day d WHERE d.module_path = v.module_path AND d.day >= ${hotSince.toISOString().slice(0, 10)}::date)
+      ORDER BY least(v.list_fetched_at, v.latest_fetched_at) LIMIT ${limit}`;
+    return rows.map((r) => ({ modulePath: r.module_path, list: r.list_due, latest: r.latest_due }));
+  }
+
   async saveList(modulePath: string, source: ArtifactSource, versions: string[], fetchedAt = new Date()): Promise<void> {
     await this.prisma.versionIndex.upsert({
       where: { modulePath },

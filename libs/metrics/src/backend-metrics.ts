@@ -1,7 +1,7 @@
 import { Histogram } from 'prom-client';
 import { metricsRegistry } from './metrics-registry.js';
 
-export type BlobOperation = 'put' | 'get' | 'stat' | 'delete' | 'ping';
+export type BlobOperation = 'put' | 'get' | 'stat' | 'delete' | 'list' | 'ping';
 /** not_found is the contract's BlobNotFoundError: an answer, not a failure. */
 export type BlobResult = 'ok' | 'not_found' | 'error';
 /** orm: one Prisma operation (users, tokens, policies, artifacts, version lists). */

@@ -1,4 +1,4 @@
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { bindEach } from './bound-children.js';
 import { metricsRegistry } from './metrics-registry.js';
 
@@ -71,4 +71,27 @@ for (const flight of FLIGHTS) flightWaits.inc({ flight }, 0);
 /** Counts one request that waited for another's fetch. */
 export function recordFlightWait(flight: Flight): void {
   waits[flight].inc();
+}
+
+const hotRefreshes = new Counter({
+  name: 'modgate_hot_refresh_total',
+  help: 'Background refreshes of the list or @latest of recently requested modules (MODGATE_HOT_REFRESH_DAYS), by what and result (ok, error).',
+  labelNames: ['what', 'result'] as const,
+  registers: [metricsRegistry],
+});
+for (const what of ['list', 'latest']) for (const result of ['ok', 'error']) hotRefreshes.inc({ what, result }, 0);
+const hotDue = new Gauge({
+  name: 'modgate_hot_refresh_due_modules',
+  help: 'Hot modules whose list or @latest was due for a refresh at the last pass.',
+  registers: [metricsRegistry],
+});
+
+/** Counts one background refresh. */
+export function recordHotRefresh(what: 'list' | 'latest', ok: boolean): void {
+  hotRefreshes.inc({ what, result: ok ? 'ok' : 'error' });
+}
+
+/** Sets how many modules the last hot-refresh pass found due. */
+export function setHotRefreshDue(modules: number): void {
+  hotDue.set(modules);
 }

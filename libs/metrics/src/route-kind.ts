@@ -6,6 +6,7 @@ export const ROUTE_KINDS = [
   'goproxy_mod',
   'goproxy_zip',
   'goproxy_invalid',
+  'catalog',
   'sumdb',
   'webhook',
   'api',
@@ -24,6 +25,7 @@ export function routeKind(url: string): RouteKind {
   if (isUnder(path, '/api')) return 'api';
   if (path === '/healthz' || path === '/readyz') return 'health';
   if (path === '/metrics') return 'metrics';
+  if (path === '/catalog' || path === '/index') return 'catalog';
   if (isUnder(path, '/sumdb')) return 'sumdb';
   if (isUnder(path, '/webhooks')) return 'webhook';
   if (isUnder(path, '/admin')) return 'admin';

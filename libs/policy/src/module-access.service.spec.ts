@@ -38,6 +38,36 @@ describe('ModuleAccess (with a stand-in PolicyService)', () => {
     expect(() => access.assertCanRead(bob, 'git.corp.example/acme/widget')).not.toThrow();
   });
 
+  it.each([
+    ['a public module', 'github.com/public/mod', 'v1.0.0', true],
+    ['a private module without a binding', 'git.corp.example/acme/widget', 'v1.0.0', false],
+    ['a denied version', 'golang.org/x/text', 'v0.3.7', false],
+    ['an allowed version of a module with deny rules', 'golang.org/x/text', 'v0.3.8', true],
+    ['a module without a version', 'golang.org/x/text', undefined, true],
+  ])('canRead (the catalog filter) decides as a pull: %s', (_, path, version, expected) => {
+    expect(access.canRead(bob, path, version)).toBe(expected);
+    let pull = true;
+    try {
+      access.assertCanRead(bob, path, version);
+    } catch {
+      pull = false;
+    }
+    expect(pull).toBe(expected);
+  });
+
+  it('lets whoever may read a module know of it and its deny status; admins know of every module', () => {
+    policy = compile({
+      bindings: [{ subjects: ['group:dev'], role: 'reader', modules: ['git.corp.example/acme/widget'] }],
+      deny: [{ name: 'base', rules: [{ module: 'git.corp.example/acme/widget', reason: 'retired' }] }],
+    });
+    expect(access.canRead(bob, 'git.corp.example/acme/widget', 'v1.0.0')).toBe(false);
+    expect(access.mayKnowOf(bob, 'git.corp.example/acme/widget')).toBe(true);
+    expect(access.blockReason('git.corp.example/acme/widget', 'v1.0.0')).toBe('retired (policy base)');
+    expect(access.mayKnowOf(bob, 'git.corp.example/acme/secret')).toBe(false);
+    expect(access.mayKnowOf({ ...bob, groups: ['modgate-admins'] }, 'git.corp.example/acme/secret')).toBe(true);
+    expect(access.blockReason('github.com/public/mod', 'v1.0.0')).toBeNull();
+  });
+
   it('answers global permissions for the guard and validates token globs', () => {
     expect(access.can(bob, 'admin')).toBe(false);
     expect(access.can({ ...bob, groups: ['modgate-admins'] }, 'admin')).toBe(true);

@@ -70,6 +70,27 @@ export class ModuleAccess implements PermissionChecker {
     return undefined;
   }
 
+  /**
+   * Whether the principal may read `version` of the module (the same decision as a pull of it).
+   * Remembered per module, not per version, so listing a whole catalog stays cheap.
+   */
+  canRead(principal: Principal, modulePath: string, version?: string): boolean {
+    if (!this.decide(principal, { action: 'module:read', modulePath, source: this.sourceOf(modulePath) }).allowed) return false;
+    return version === undefined || !this.isBlocked(modulePath, version);
+  }
+
+  /**
+   * Whether the principal may learn that the module exists and see its deny status: an admin, or
+   * whoever the role bindings let read it, deny rules aside (those block a module for everybody;
+   * they do not hide it).
+   */
+  mayKnowOf(principal: Principal, modulePath: string): boolean {
+    if (this.can(principal, 'admin')) return true;
+    const policy = this.policies.current();
+    if (policy.deny.length === 0) return this.canRead(principal, modulePath);
+    return evaluate({ ...policy, deny: [] }, principal, { action: 'module:read', modulePath, source: this.sourceOf(modulePath) }).allowed;
+  }
+
   /** Throws ForbiddenError unless the principal may sync the module's repository. */
   assertCanSync(principal: Principal, modulePath: string): void {
     this.assert(principal, { action: 'module:sync', modulePath, source: this.sourceOf(modulePath) });
@@ -87,6 +108,12 @@ export class ModuleAccess implements PermissionChecker {
     if (policy.deny.length === 0 && !screenVulnerable) return [...versions];
     const now = Date.now();
     return versions.filter((version) => !findDenyRule(policy, modulePath, version) && !(screenVulnerable && this.vulnerableBlocked(policy, modulePath, version, now)));
+  }
+
+  /** Why a deny rule blocks this version (`reason (policy name)`), or null. */
+  blockReason(modulePath: string, version: string): string | null {
+    const rule = findDenyRule(this.policies.current(), modulePath, version);
+    return rule ? `${rule.reason} (policy ${rule.policy})` : null;
   }
 
   /** True when a deny rule or a known vulnerability in block mode blocks this version. */

@@ -28,6 +28,9 @@ export interface ServedArtifact {
 
 const SMALL_BLOB_BYTES = 64 << 10;
 
+/** A recorded artifact whose blob is gone (evicted since this process remembered its record). */
+class MissingBlobError extends UnavailableError {}
+
 /** The blob key of an artifact: the GOPROXY layout, readable by hand in a bucket. */
 export function artifactKey(modulePath: string, version: string, kind: ArtifactKind): string {
   return `${escapePath(modulePath)}/@v/${escapeVersion(version)}.${kind}`;
@@ -58,19 +61,37 @@ export class ArtifactService {
 
   async open(modulePath: string, version: string, kind: ArtifactKind): Promise<ServedArtifact> {
     const key = artifactKey(modulePath, version, kind);
-    let record = this.records.get(key);
+    const remembered = this.records.get(key);
+    if (remembered) {
+      try {
+        const body = await this.readBlob(key, remembered);
+        recordCacheLookup(kind, true);
+        return { record: remembered, body, cacheHit: true };
+      } catch (err) {
+        // Evicted (by this or another replica) since it was remembered: ask the database again.
+        if (!(err instanceof MissingBlobError)) throw err;
+        this.records.delete(key);
+      }
+    }
+    const known = await this.lookup(modulePath, version, kind);
+    let record = known.record;
     let cacheHit = true;
     if (!record) {
-      const known = await this.lookup(modulePath, version, kind);
-      record = known.record ?? undefined;
-      if (!record) {
-        cacheHit = false;
-        record = await this.fill(modulePath, version, kind, key, known.refusal);
-      }
+      cacheHit = false;
+      record = await this.fill(modulePath, version, kind, key, known.refusal);
     }
     recordCacheLookup(kind, cacheHit);
     this.records.set(key, record);
     return { record, body: await this.readBlob(key, record), cacheHit };
+  }
+
+  /** Forgets what this process remembers of a version's artifacts (after an eviction removed them). */
+  forget(modulePath: string, version: string): void {
+    for (const kind of ['info', 'mod', 'zip'] as const) {
+      const key = artifactKey(modulePath, version, kind);
+      this.records.delete(key);
+      this.smallBlobs.delete(key);
+    }
   }
 
   /** Makes sure the artifact is stored (pre-build), without reading it; true when this call built it. */
@@ -109,7 +130,7 @@ export class ArtifactService {
       this.smallBlobs.set(key, bytes);
       return bytes;
     } catch (err) {
-      if (err instanceof BlobNotFoundError) throw new UnavailableError(`${key} is recorded but missing from the blob store`);
+      if (err instanceof BlobNotFoundError) throw new MissingBlobError(`${key} is recorded but missing from the blob store`);
       throw new UnavailableError(`blob store unavailable: ${(err as Error).message}`);
     }
   }

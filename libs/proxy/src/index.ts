@@ -8,3 +8,4 @@ export * from './proxy.module.js';
 export * from './artifact.service.js';
 export * from './module-index.service.js';
 export * from './module-source.router.js';
+export * from './hot-refresh.service.js';

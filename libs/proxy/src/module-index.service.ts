@@ -44,21 +44,36 @@ export class ModuleIndexService {
     return this.listFlights.do(modulePath, async () => {
       const known = await this.known(modulePath);
       if (known?.versions && this.fresh(known.listFetchedAt)) return { value: known.versions, stale: false };
-      const source = this.router.sourceFor(modulePath);
-      try {
-        const lines = await fromSource(`${modulePath} list`, () => source.list(modulePath));
-        const versions = listable(lines.map((line) => line.trim().split(/\s+/)[0]!));
-        await this.index.saveList(modulePath, source.kind, versions);
-        return { value: versions, stale: false };
-      } catch (err) {
-        const last = known?.versions ?? (source.kind === 'upstream' ? await this.storedVersions(modulePath) : []);
-        if (last.length > 0) {
-          this.logger.warn(`serving the last list of ${modulePath}: ${(err as Error).message}`);
-          return { value: last, stale: true };
-        }
-        throw err;
-      }
+      return this.fetchList(modulePath, known);
     });
+  }
+
+  /**
+   * Asks the origin for the list and `@latest` now, whatever their age (hot refresh): requests
+   * meanwhile join these fetches. Rejects when the origin fails; the stored answers stay.
+   */
+  async refresh(modulePath: string, what: 'list' | 'latest'): Promise<void> {
+    if (what === 'list') await this.listFlights.do(modulePath, () => this.fetchList(modulePath, null, false));
+    else await this.latestFlights.do(modulePath, () => this.fetchLatest(modulePath, null, false));
+  }
+
+  /** The origin's list, stored; when it fails, the last one (`serveStale`) or the error. */
+  private async fetchList(modulePath: string, known: VersionIndex | null, serveStale = true): Promise<IndexAnswer<string[]>> {
+    const source = this.router.sourceFor(modulePath);
+    try {
+      const lines = await fromSource(`${modulePath} list`, () => source.list(modulePath));
+      const versions = listable(lines.map((line) => line.trim().split(/\s+/)[0]!));
+      await this.index.saveList(modulePath, source.kind, versions);
+      return { value: versions, stale: false };
+    } catch (err) {
+      if (!serveStale) throw err;
+      const last = known?.versions ?? (source.kind === 'upstream' ? await this.storedVersions(modulePath) : []);
+      if (last.length > 0) {
+        this.logger.warn(`serving the last list of ${modulePath}: ${(err as Error).message}`);
+        return { value: last, stale: true };
+      }
+      throw err;
+    }
   }
 
   /** `@latest`: the origin's answer with its `Origin` when the origin gave one (`body`), else Version and Time. */
@@ -67,23 +82,27 @@ export class ModuleIndexService {
     return this.latestFlights.do(modulePath, async () => {
       const known = await this.known(modulePath);
       if (known?.latest && this.fresh(known.latestFetchedAt)) return { value: toLatest(known), stale: false };
-      const source = this.router.sourceFor(modulePath);
-      try {
-        const { info, raw } = await fromSource(`${modulePath}@latest`, () => source.latest(modulePath));
-        if (!isCanonicalVersion(info.Version) || !info.Time) {
-          throw new UpstreamError(`${modulePath}@latest: origin answered an invalid version ${JSON.stringify(info.Version)}`);
-        }
-        const body = latestBody(info, raw);
-        await this.index.saveLatest(modulePath, source.kind, { version: info.Version, time: info.Time, info: body });
-        return { value: { info: { Version: info.Version, Time: info.Time }, body }, stale: false };
-      } catch (err) {
-        if (known?.latest && !(err instanceof NotFoundError)) {
-          this.logger.warn(`serving cached @latest of ${modulePath}: ${(err as Error).message}`);
-          return { value: toLatest(known), stale: true };
-        }
-        throw err;
-      }
+      return this.fetchLatest(modulePath, known);
     });
+  }
+
+  private async fetchLatest(modulePath: string, known: VersionIndex | null, serveStale = true): Promise<IndexAnswer<LatestAnswer>> {
+    const source = this.router.sourceFor(modulePath);
+    try {
+      const { info, raw } = await fromSource(`${modulePath}@latest`, () => source.latest(modulePath));
+      if (!isCanonicalVersion(info.Version) || !info.Time) {
+        throw new UpstreamError(`${modulePath}@latest: origin answered an invalid version ${JSON.stringify(info.Version)}`);
+      }
+      const body = latestBody(info, raw);
+      await this.index.saveLatest(modulePath, source.kind, { version: info.Version, time: info.Time, info: body });
+      return { value: { info: { Version: info.Version, Time: info.Time }, body }, stale: false };
+    } catch (err) {
+      if (serveStale && known?.latest && !(err instanceof NotFoundError)) {
+        this.logger.warn(`serving cached @latest of ${modulePath}: ${(err as Error).message}`);
+        return { value: toLatest(known), stale: true };
+      }
+      throw err;
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import { OriginMatcher, PrivateGitSource, PrivateOriginsModule } from '#vcs';
 import { ArtifactService } from './artifact.service.js';
 import { GoproxyController, SumdbController } from './goproxy.controller.js';
 import { GoproxyService } from './goproxy.service.js';
+import { HotRefreshService } from './hot-refresh.service.js';
 import { ModuleIndexService } from './module-index.service.js';
 import { ModuleSourceRouter } from './module-source.router.js';
 import { MovedTagDetector } from './moved-tag.detector.js';
@@ -38,6 +39,7 @@ import { SumdbService } from './sumdb.service.js';
     ModuleIndexService,
     GoproxyService,
     SumdbService,
+    HotRefreshService,
   ],
   exports: [ArtifactService, ModuleIndexService, ModuleSourceRouter],
 })

@@ -178,6 +178,39 @@ export function describeBlobStoreConformance(name: string, makeStore: () => Prom
       await expectMissing('k/failed');
     });
 
+    async function listed(prefix?: string): Promise<Array<{ key: string; size: number }>> {
+      const found: Array<{ key: string; size: number }> = [];
+      for await (const blob of store.list(prefix)) {
+        expect(Math.abs(blob.modifiedAt.getTime() - Date.now())).toBeLessThan(10 * 60_000);
+        found.push({ key: blob.key, size: blob.size });
+      }
+      return found.sort((a, b) => (a.key < b.key ? -1 : 1));
+    }
+
+    it('lists every blob with its size, and nothing of a failed or deleted write', async () => {
+      expect(await listed()).toEqual([]);
+      for (const key of GOPROXY_KEYS) await store.put(key, Buffer.from(key));
+      await store.put('k/gone', Buffer.from('x'));
+      await store.delete('k/gone');
+      await expect(store.put('k/bad', Buffer.from('x'), { size: 5 })).rejects.toBeInstanceOf(BlobIntegrityError);
+      expect(await listed()).toEqual([...GOPROXY_KEYS].sort().map((key) => ({ key, size: Buffer.byteLength(key) })));
+    });
+
+    it('lists the blobs under a key prefix, whether it ends at a slash or inside a name', async () => {
+      for (const key of GOPROXY_KEYS) await store.put(key, Buffer.from(key));
+      const keys = async (prefix: string) => (await listed(prefix)).map((b) => b.key);
+      expect(await keys('github.com/')).toEqual(['github.com/!azure/x/@v/list', 'github.com/!azure/x/@v/v1.0.0-!r!c1.zip']);
+      expect(await keys('example.com/a')).toEqual(['example.com/a+b/@v/v1.0.0+incompatible.info', 'example.com/a_b~c/@v/v0.0.0-20240101000000-abcdef123456.mod']);
+      expect(await keys('example.com/x/@latest')).toEqual(['example.com/x/@latest']);
+      expect(await keys('nothing.here/')).toEqual([]);
+    });
+
+    it('lists more blobs than one page holds (a paging driver is made with small pages for this suite)', async () => {
+      const keys = Array.from({ length: 45 }, (_, i) => `many/${String(i).padStart(4, '0')}`);
+      await Promise.all(keys.map((key) => store.put(key, Buffer.from('m'))));
+      expect((await listed('many/')).map((b) => b.key)).toEqual(keys);
+    });
+
     it('answers ping and describes itself', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
       expect(store.description).not.toBe('');

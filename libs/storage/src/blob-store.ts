@@ -6,6 +6,14 @@ export interface BlobInfo {
   sha256: string;
 }
 
+/** One stored blob, as `list` reports it. */
+export interface BlobListing {
+  key: string;
+  size: number;
+  /** When the blob was last written (file mtime, S3 LastModified). */
+  modifiedAt: Date;
+}
+
 /** The one "not found" signal of every driver's `get`/`stat`. */
 export class BlobNotFoundError extends Error {
   constructor(readonly key: string) {
@@ -69,6 +77,11 @@ export interface BlobStore {
   stat(key: string): Promise<{ size: number }>;
   /** Removes the blob; removing a missing blob is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Every blob whose key starts with `prefix` (all blobs when omitted), in no particular order,
+   * fetched page by page as the caller iterates. Writes in progress are not blobs yet.
+   */
+  list(prefix?: string): AsyncIterable<BlobListing>;
   /** Throws when the store cannot be reached (readiness). */
   ping(): Promise<void>;
 }

@@ -54,6 +54,15 @@ describe('FsBlobStore', () => {
     await expect(store.stat('k/v')).resolves.toEqual({ size: 3 });
   });
 
+  it('does not list a write in progress (its temporary file) or a symlink', async () => {
+    await store.put('k/v', Buffer.from('v'));
+    await writeFile(join(root, '.tmp', '.tmp-in-progress'), 'partial');
+    await symlink(join(root, 'k', 'v'), join(root, 'k', 'link'));
+    const keys: string[] = [];
+    for await (const blob of store.list()) keys.push(blob.key);
+    expect(keys).toEqual(['k/v']);
+  });
+
   it('refuses keys inside its temporary directory', async () => {
     await expect(store.put('.tmp/x', Buffer.from('x'))).rejects.toBeInstanceOf(InvalidBlobKeyError);
     await expect(store.get('.tmp/x')).rejects.toBeInstanceOf(InvalidBlobKeyError);

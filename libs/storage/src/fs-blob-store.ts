@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, open, realpath, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
+import { access, lstat, mkdir, open, opendir, realpath, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { assertExpected } from './blob-digest.js';
-import { BlobNotFoundError, BlobStoreWriteError, InvalidBlobKeyError, type BlobInfo, type BlobStore } from './blob-store.js';
+import { BlobNotFoundError, BlobStoreWriteError, InvalidBlobKeyError, type BlobInfo, type BlobListing, type BlobStore } from './blob-store.js';
 import { assertValidKey } from './key.js';
 import { spoolToFile } from './spool-file.js';
 
@@ -75,6 +75,40 @@ export class FsBlobStore implements BlobStore {
       await unlink(join(parent, segments[segments.length - 1]));
     } catch (error) {
       if (!isMissing(error)) throw error;
+    }
+  }
+
+  /** Walks the directories below the prefix's directory part; `.tmp` (writes in progress) and symlinks are skipped. */
+  async *list(prefix = ''): AsyncIterable<BlobListing> {
+    const root = await this.root();
+    const dirPart = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    if (dirPart !== '') assertValidKey(dirPart);
+    if (dirPart.split('/')[0] === TMP_DIR) return;
+    const start = dirPart === '' ? root : await this.resolveInside(root, join(root, ...dirPart.split('/')));
+    if (start === undefined) return;
+    yield* this.walk(start, dirPart, prefix);
+  }
+
+  private async *walk(dir: string, keyPrefix: string, wanted: string): AsyncIterable<BlobListing> {
+    let entries;
+    try {
+      entries = await opendir(dir);
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    for await (const entry of entries) {
+      const key = keyPrefix === '' ? entry.name : `${keyPrefix}/${entry.name}`;
+      if (keyPrefix === '' && entry.name === TMP_DIR) continue;
+      if (entry.isDirectory()) {
+        if (wanted.startsWith(`${key}/`) || `${key}/`.startsWith(wanted)) yield* this.walk(join(dir, entry.name), key, wanted);
+      } else if (entry.isFile() && key.startsWith(wanted)) {
+        const stats = await lstat(join(dir, entry.name)).catch((error: unknown) => {
+          if (isMissing(error)) return undefined;
+          throw error;
+        });
+        if (stats) yield { key, size: stats.size, modifiedAt: stats.mtime };
+      }
     }
   }
 

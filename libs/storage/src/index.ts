@@ -4,6 +4,7 @@ export {
   BlobStoreWriteError,
   InvalidBlobKeyError,
   type BlobInfo,
+  type BlobListing,
   type BlobStore,
 } from './blob-store.js';
 export { createBlobStore, type BlobStoreConfig } from './create-blob-store.js';

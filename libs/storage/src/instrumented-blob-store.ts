@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { recordBlobOperation, type BlobOperation } from '#metrics';
-import { BlobNotFoundError, type BlobInfo, type BlobStore } from './blob-store.js';
+import { BlobNotFoundError, type BlobInfo, type BlobListing, type BlobStore } from './blob-store.js';
 
 /** A BlobStore that times every operation of the store it wraps (modgate_blob_store_operation_duration_seconds). */
 export class InstrumentedBlobStore implements BlobStore {
@@ -28,6 +28,18 @@ export class InstrumentedBlobStore implements BlobStore {
 
   delete(key: string): Promise<void> {
     return this.timed('delete', () => this.inner.delete(key));
+  }
+
+  /** Times the whole listing, until the caller has iterated it, as one `list` operation. */
+  async *list(prefix?: string): AsyncIterable<BlobListing> {
+    const started = performance.now();
+    try {
+      yield* this.inner.list(prefix);
+      recordBlobOperation(this.driver, 'list', 'ok', (performance.now() - started) / 1000);
+    } catch (err) {
+      recordBlobOperation(this.driver, 'list', 'error', (performance.now() - started) / 1000);
+      throw err;
+    }
   }
 
   ping(): Promise<void> {

@@ -9,13 +9,14 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsCommand,
   PutObjectCommand,
   S3ServiceException,
   type GetObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { assertExpected, digestBuffer, digestStream } from './blob-digest.js';
-import { BlobIntegrityError, BlobNotFoundError, BlobStoreWriteError, type BlobInfo, type BlobStore } from './blob-store.js';
+import { BlobIntegrityError, BlobNotFoundError, BlobStoreWriteError, type BlobInfo, type BlobListing, type BlobStore } from './blob-store.js';
 import { assertValidKey } from './key.js';
 import { spoolToFile } from './spool-file.js';
 
@@ -26,6 +27,8 @@ export interface S3BlobStoreOptions {
   client: S3Client;
   /** Where stream bodies are spooled to learn their length before upload; default os.tmpdir(). */
   tmpDir?: string;
+  /** Keys per page of a listing (`MaxKeys`); default 1000, the most S3 returns. */
+  listPageSize?: number;
 }
 
 /**
@@ -39,11 +42,13 @@ export class S3BlobStore implements BlobStore {
   private readonly prefix: string;
   private readonly client: S3Client;
   private readonly tmpDir: string;
+  private readonly listPageSize: number;
 
   constructor(options: S3BlobStoreOptions) {
     this.bucket = options.bucket;
     this.client = options.client;
     this.tmpDir = options.tmpDir ?? tmpdir();
+    this.listPageSize = options.listPageSize ?? 1000;
     const prefix = (options.prefix ?? '').replace(/\/+$/, '');
     if (prefix !== '') assertValidKey(prefix);
     this.prefix = prefix === '' ? '' : `${prefix}/`;
@@ -97,6 +102,26 @@ export class S3BlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+  }
+
+  /**
+   * ListObjects pages (`listPageSize` keys) below this store's prefix, each page starting after the
+   * last key of the one before (`Marker`). Not ListObjectsV2: s3rver cannot make its continuation
+   * tokens on a Node.js whose OpenSSL lacks DES, and every S3 API serves the V1 listing.
+   */
+  async *list(prefix = ''): AsyncIterable<BlobListing> {
+    let marker: string | undefined;
+    for (;;) {
+      const page = await this.client.send(new ListObjectsCommand({ Bucket: this.bucket, Prefix: this.prefix + prefix, Marker: marker, MaxKeys: this.listPageSize }));
+      const objects = page.Contents ?? [];
+      for (const object of objects) {
+        if (!object.Key?.startsWith(this.prefix)) continue;
+        yield { key: object.Key.slice(this.prefix.length), size: object.Size ?? 0, modifiedAt: object.LastModified ?? new Date(0) };
+      }
+      const last = page.NextMarker ?? objects.at(-1)?.Key;
+      if (!page.IsTruncated || last === undefined) return;
+      marker = last;
+    }
   }
 
   async ping(): Promise<void> {

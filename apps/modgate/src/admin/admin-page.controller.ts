@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
@@ -10,6 +11,16 @@ const TYPES: Record<string, string> = {
   'admin.js': 'text/javascript; charset=utf-8',
   'admin-vulns.js': 'text/javascript; charset=utf-8',
   'admin.css': 'text/css; charset=utf-8',
+  'modules.js': 'text/javascript; charset=utf-8',
+  'modules.css': 'text/css; charset=utf-8',
+  'uPlot.iife.min.js': 'text/javascript; charset=utf-8',
+  'uPlot.min.css': 'text/css; charset=utf-8',
+};
+
+/** The Modules page's chart library, served from the installed npm package (never fetched at run time). */
+const VENDORED: Record<string, string> = {
+  'uPlot.iife.min.js': 'uplot/dist/uPlot.iife.min.js',
+  'uPlot.min.css': 'uplot/dist/uPlot.min.css',
 };
 
 /** Only this origin's own files and API; no inline code, no framing. */
@@ -27,9 +38,10 @@ export function findAdminAssetsDir(from = dirname(fileURLToPath(import.meta.url)
 }
 
 /**
- * The admin page at `/admin`: one static HTML page, a stylesheet and a small script, no external
- * assets. The page holds no data: it logs in through the API and every call it makes carries the
- * admin's Bearer token, so the files themselves are public.
+ * The admin page at `/admin`: one static HTML page, stylesheets and small scripts (and the chart
+ * library uPlot, from node_modules), no external assets. The page holds no data: it logs in
+ * through the API and every call it makes carries the admin's Bearer token, so the files
+ * themselves are public.
  */
 @Controller('admin')
 @Public()
@@ -38,7 +50,8 @@ export class AdminPageController {
 
   constructor() {
     const dir = findAdminAssetsDir();
-    for (const name of Object.keys(TYPES)) this.files.set(name, readFileSync(join(dir, name)));
+    const require = createRequire(import.meta.url);
+    for (const name of Object.keys(TYPES)) this.files.set(name, readFileSync(VENDORED[name] ? require.resolve(VENDORED[name]) : join(dir, name)));
   }
 
   @Get()
