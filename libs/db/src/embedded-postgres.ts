@@ -52,7 +52,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const blocked = user ? blockedDirectory(parent, user) : undefined;
   if (user && blocked) {
     throw new EmbeddedPostgresUnavailable(
-      `running as root, the embedded Postgres runs as "${user.name}", which cannot enter ${blocked} on the way to ${opts.dir}`,
+      `running as root, the embedded Postgres runs as ${user.name}, which cannot enter ${blocked} on the way to ${opts.dir}`,
     );
   }
   const native = findPostgresNative();
