@@ -156,6 +156,11 @@ async function runServer(opts: EmbeddedPostgresOptions, install: PostgresInstall
     unix_socket_permissions: '0700',
     max_connections: String(opts.maxConnections ?? 100),
     log_line_prefix: '',
+    // One server for one application: no replication, no I/O worker processes (fewer idle processes).
+    wal_level: 'minimal',
+    max_wal_senders: '0',
+    max_logical_replication_workers: '0',
+    io_method: 'sync',
   };
   const args = [join(install.bin, 'postgres'), '-D', opts.dir, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   // Its own process group: a terminal's Ctrl-C reaches modgate, which finishes its requests first.
