@@ -80,6 +80,8 @@ async function initCluster(dir: string, install: PostgresInstallation, user: Pos
   await mkdir(staging, { mode: 0o700 });
   if (user) await chown(staging, user.uid, user.gid);
   const args = ['-D', staging, '-U', SUPERUSER, '--auth-local=trust', '--auth-host=reject', '-E', 'UTF8', '--locale=C', '--no-instructions'];
+  // One syncfs() instead of an fsync() per file (Linux only): the same durability, faster.
+  if (process.platform === 'linux') args.push('--sync-method=syncfs');
   const child = spawn(join(install.bin, 'initdb'), args, { ...spawnOptions(install, user), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
