@@ -150,12 +150,14 @@ describe('embedded Postgres (the default database without DATABASE_URL)', () => 
     expect(await auditedPulls(modgate, 'v1.1.0')).toBe(1);
   });
 
-  it('modgate and Postgres both killed (a stale postmaster.pid): the next start recovers', async () => {
+  it('Postgres killed: modgate says so and exits; the stale postmaster.pid does not block the next start', async () => {
     const pid = Number(postmasterPidFile(dataDir)![0]);
     process.kill(pid, 'SIGKILL');
-    await modgate!.kill9();
-    modgate = undefined;
     await waitFor(`Postgres ${pid} is gone`, () => !isRunning(pid));
+    // SIGCONT changes nothing: this waits for the exit modgate makes by itself.
+    expect(await modgate!.stop('SIGCONT')).toBe(1);
+    expect(modgate!.stdout()).toContain('the embedded Postgres exited (');
+    modgate = undefined;
     expect(postmasterPidFile(dataDir)?.[0]).toBe(String(pid));
 
     modgate = await startModgate({ env });

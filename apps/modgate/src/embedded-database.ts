@@ -48,6 +48,11 @@ export async function startEmbeddedDatabase(config: ModgateConfig): Promise<Serv
       dir: db.dir,
       maxConnections: Math.max(100, CONNECTIONS_PER_PROCESS * config.workers + 10),
       log: (level, line) => (level === 'warn' ? pgLogger.warn(line) : pgLogger.debug(line)),
+      // Serving on without a database helps nobody: exit, so that a supervisor starts both again.
+      onUnexpectedExit: (code) => {
+        logger.error(`the embedded Postgres exited (${code ?? 'killed'}) while modgate was running; stopping`);
+        process.exit(1);
+      },
     });
     logger.log(`embedded Postgres in ${db.dir} ready in ${Date.now() - started} ms (process ${server.pid}, running as ${server.user})`);
     return served({ kind: 'postgres', url: server.url, statementTimeoutMs: db.statementTimeoutMs }, () => server.stop(), server.url);

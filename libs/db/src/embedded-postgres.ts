@@ -17,6 +17,8 @@ export interface EmbeddedPostgresOptions {
   dir: string;
   /** Receives the server's own log lines. */
   log: (level: 'info' | 'warn', line: string) => void;
+  /** Called when the running server exits without being stopped (killed, crashed). */
+  onUnexpectedExit?: (code: number | null) => void;
   /** Connections the server admits (every modgate process opens up to ~31). */
   maxConnections?: number;
   readyTimeoutMs?: number;
@@ -212,11 +214,16 @@ async function runServer(opts: EmbeddedPostgresOptions, install: PostgresInstall
     if (pid === undefined) await sleep(20);
   }
   const url = `postgresql://${SUPERUSER}@localhost/postgres?host=${encodeURIComponent(runtimeDir)}`;
+  let stopping = false;
+  void exited.then((code) => {
+    if (!stopping) opts.onUnexpectedExit?.(code);
+  });
   return {
     url,
     pid,
     user: user?.name ?? 'the current user',
     async stop() {
+      stopping = true;
       child.stdin!.end();
       const timer = setTimeout(() => stopGroup(child), 30_000);
       await exited;
