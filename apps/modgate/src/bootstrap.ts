@@ -52,7 +52,7 @@ export async function bootstrap(
 export async function createApp(config: ModgateConfig, log: PinoLogger): Promise<NestFastifyApplication> {
   const options = {
     loggerInstance: log,
-    logController: new RequestLogController(config.audit.trustedProxies),
+    logController: new RequestLogController(config.audit.trustedProxies, log),
     genReqId: requestIdOf,
     // Module paths are long wildcard parameters.
     routerOptions: { maxParamLength: 4096 },

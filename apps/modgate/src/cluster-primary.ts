@@ -1,15 +1,16 @@
 import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';
 
-/** `env`: added to every worker's environment; `afterStop`: runs once every worker has exited. */
+/** `env`: added to every worker's environment; `beforeExit`: runs once every worker has exited. */
 export interface ClusterOptions {
   env?: Record<string, string>;
-  afterStop?: () => Promise<void>;
+  beforeExit?: () => Promise<void>;
 }
 
 /**
  * Runs `workers` server processes sharing the listener (node:cluster), restarts one that dies,
- * and on SIGTERM/SIGINT lets every worker finish its requests before exiting.
+ * and on SIGTERM/SIGINT lets every worker finish its requests before exiting; `beforeExit` runs
+ * once the last worker has gone (the primary's audit writer commits what they sent).
  */
 export function runClusterPrimary(workers: number, onAllListening: () => void, options: ClusterOptions = {}): void {
   const fork = () => cluster.fork(options.env);
@@ -21,9 +22,14 @@ export function runClusterPrimary(workers: number, onAllListening: () => void, o
   });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
-        void (options.afterStop ?? (async () => undefined))().finally(() => process.exit(0));
-      }
+      if (Object.keys(cluster.workers ?? {}).length > 0) return;
+      (options.beforeExit ?? (() => Promise.resolve()))().then(
+        () => process.exit(0),
+        (err: Error) => {
+          logger.error(`stopping: ${err.message}`);
+          process.exit(1);
+        },
+      );
       return;
     }
     logger.warn(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);

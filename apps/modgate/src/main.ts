@@ -22,20 +22,27 @@ async function main(): Promise<void> {
   // The embedded database starts while the application's modules load.
   const starting = cluster.isPrimary ? startEmbeddedDatabase(config) : undefined;
   starting?.catch(() => undefined);
-  const [{ bootstrap, listenUrl }, { initialAdminBanner, startBanner }, { runClusterPrimary }, { LocalUserService }, { serveClusterMetrics }] = await Promise.all([
-    import('./bootstrap.js'),
-    import('./start-banner.js'),
-    import('./cluster-primary.js'),
-    import('#auth'),
-    import('#metrics'),
-  ]);
+  const [{ bootstrap, listenUrl }, { initialAdminBanner, startBanner }, { runClusterPrimary }, { startPrimaryAuditWriter }, { LocalUserService }, { serveClusterMetrics }] =
+    await Promise.all([
+      import('./bootstrap.js'),
+      import('./start-banner.js'),
+      import('./cluster-primary.js'),
+      import('./primary-audit-writer.js'),
+      import('#auth'),
+      import('#metrics'),
+    ]);
   let app;
   if (starting) {
     const database = await starting;
     const printBanner = () => writeBanner(log, config.log, startBanner({ ...config, database: database.shown }, listenUrl(config)));
     if (config.workers > 1) {
+      const auditWriter = startPrimaryAuditWriter(database.config);
       const env: Record<string, string> = database.embeddedUrl ? { [EMBEDDED_DATABASE_URL_ENV]: database.embeddedUrl } : {};
-      runClusterPrimary(config.workers, printBanner, { env, afterStop: database.stop });
+      const beforeExit = async () => {
+        await auditWriter.close();
+        await database.stop();
+      };
+      runClusterPrimary(config.workers, printBanner, { env, beforeExit });
       if (config.metrics.listen) await serveClusterMetrics(config.metrics.listen);
       return;
     }
