@@ -57,7 +57,7 @@ sum_kb() {
   echo $((total / 1024))
 }
 
-# start_once DATA_DIR: prints "seconds rss_mb pss_mb db_processes".
+# start_once DATA_DIR: prints "seconds rss_mb pss_mb db_processes modgate_rss_mb".
 start_once() {
   local data_dir=$1 port started secs
   port=$(bench_free_port)
@@ -76,23 +76,23 @@ start_once() {
   sleep "$IDLE"
   local -a pids
   mapfile -t pids < <(echo "$MODGATE_PID"; database_pids "$data_dir")
-  echo "$secs $(sum_kb VmRSS status "${pids[@]}") $(sum_kb Pss smaps_rollup "${pids[@]}") $((${#pids[@]} - 1))"
+  echo "$secs $(sum_kb VmRSS status "${pids[@]}") $(sum_kb Pss smaps_rollup "${pids[@]}") $((${#pids[@]} - 1)) $(sum_kb VmRSS status "$MODGATE_PID")"
   bench_stop_process "$MODGATE_PID" 100
   MODGATE_PID=''
 }
 
-declare -a FRESH_S FRESH_RSS FRESH_PSS AGAIN_S AGAIN_RSS
+declare -a FRESH_S FRESH_RSS FRESH_PSS FRESH_OWN AGAIN_S AGAIN_RSS
 for round in $(seq "$ROUNDS"); do
   data_dir=$BENCH_TMP/data-$round
-  read -r s rss pss procs < <(start_once "$data_dir")
-  FRESH_S+=("$s") FRESH_RSS+=("$rss") FRESH_PSS+=("$pss")
-  read -r s2 rss2 _ _ < <(start_once "$data_dir")
+  read -r s rss pss procs own < <(start_once "$data_dir")
+  FRESH_S+=("$s") FRESH_RSS+=("$rss") FRESH_PSS+=("$pss") FRESH_OWN+=("$own")
+  read -r s2 rss2 _ _ _ < <(start_once "$data_dir")
   AGAIN_S+=("$s2") AGAIN_RSS+=("$rss2")
-  bench_log "round $round/$ROUNDS: fresh data dir ${s} s to healthy, idle RSS ${rss} MB (PSS ${pss} MB, ${procs} database processes); restart ${s2} s, RSS ${rss2} MB"
+  bench_log "round $round/$ROUNDS: fresh data dir ${s} s to healthy, idle RSS ${rss} MB (PSS ${pss} MB, ${procs} database processes, modgate alone ${own} MB); restart ${s2} s, RSS ${rss2} MB"
 done
 
 db=$(grep -o 'database: embedded [A-Za-z]*' "$BENCH_TMP/modgate.log" | head -n 1 || true)
 echo "modgate embedded database start: $ROUNDS rounds, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); ${db:-database unknown}"
 printf '  fresh data dir: start to /healthz 200 median %s s (runs: %s)\n' "$(bench_median "${FRESH_S[@]}")" "${FRESH_S[*]}"
-printf '  idle after %s s: RSS modgate + database median %s MB (runs: %s); PSS median %s MB\n' "$IDLE" "$(bench_median "${FRESH_RSS[@]}")" "${FRESH_RSS[*]}" "$(bench_median "${FRESH_PSS[@]}")"
-printf '  restart on that data dir: median %s s (runs: %s), RSS median %s MB\n' "$(bench_median "${AGAIN_S[@]}")" "${AGAIN_S[*]}" "$(bench_median "${AGAIN_RSS[@]}")"
+printf '  idle after %s s: RSS modgate + database median %.0f MB (runs: %s); PSS median %.0f MB; modgate alone RSS median %.0f MB\n' "$IDLE" "$(bench_median "${FRESH_RSS[@]}")" "${FRESH_RSS[*]}" "$(bench_median "${FRESH_PSS[@]}")" "$(bench_median "${FRESH_OWN[@]}")"
+printf '  restart on that data dir: median %s s (runs: %s), RSS median %.0f MB\n' "$(bench_median "${AGAIN_S[@]}")" "${AGAIN_S[*]}" "$(bench_median "${AGAIN_RSS[@]}")"
