@@ -7,7 +7,8 @@
 #
 # A benchmark, not a test: it always exits 0 once it has measured, whatever the numbers.
 # Run: bash bench/graph.sh   (BENCH_ROUNDS=N, default 3; BENCH_MODULES=N, default 150;
-#   BENCH_GRAPH_DB=postgres for a local Postgres instead of the embedded PGlite;
+#   BENCH_GRAPH_DB=postgres for a local Postgres instead of the embedded database (embedded: modgate's
+#   default, the embedded Postgres; pglite: MODGATE_EMBEDDED_DB=pglite);
 #   BENCH_CPU_PROF=DIR keeps node --cpu-prof profiles of modgate in DIR; BENCH_SKIP_BUILD=1;
 #   BENCH_VS=<other checkout>/dist/apps/modgate/src/main.js measures that build too, in the same
 #   rounds, for a before/after comparison)
@@ -20,16 +21,18 @@ BENCH_DIR=bench
 
 ROUNDS=${BENCH_ROUNDS:-3}
 MODULES=${BENCH_MODULES:-150}
-DB=${BENCH_GRAPH_DB:-pglite}
+DB=${BENCH_GRAPH_DB:-embedded}
 MAIN=dist/apps/modgate/src/main.js
 ADMIN_PASSWORD=bench-admin-password-42
 
 bench_require_commands
 command -v openssl >/dev/null || bench_die "missing commands; install the Debian packages: sudo apt-get install openssl"
-[ "$DB" = pglite ] || [ "$DB" = postgres ] || bench_die "BENCH_GRAPH_DB must be pglite or postgres"
-[ "$DB" = pglite ] || audit_require_commands
+case $DB in embedded | pglite | postgres) ;; *) bench_die "BENCH_GRAPH_DB must be embedded, pglite or postgres" ;; esac
+[ "$DB" != postgres ] || audit_require_commands
 
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/modgate-graph-bench.XXXXXX")
+# As root the embedded Postgres runs as an unprivileged user, who must pass through this dir.
+chmod 711 "$BENCH_TMP"
 MODGATE_PID='' NGINX_PID=''
 
 stop_modgate() {
@@ -98,6 +101,7 @@ start_modgate() {
     psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE $name" || bench_die "CREATE DATABASE failed"
     db_env=(DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/$name")
   fi
+  [ "$DB" = pglite ] && db_env=(MODGATE_EMBEDDED_DB=pglite)
   if [ -n "${BENCH_CPU_PROF:-}" ]; then
     mkdir -p "$BENCH_CPU_PROF"
     node_opts=(--cpu-prof --cpu-prof-dir="$BENCH_CPU_PROF" --cpu-prof-name="modgate-$DB-round$round.cpuprofile")

@@ -8,7 +8,8 @@
 # Run: bash bench/sync.sh   (under a minute; BENCH_SKIP_BUILD=1 uses the existing dist,
 #   BENCH_SYNC_TAGS=N / BENCH_SYNC_PUSHES=N change the fixture, BENCH_SYNC_TRACE_GIT=1 logs every
 #   git command modgate runs and prints where each sync's time went (adds ~1 ms per git call),
-#   BENCH_SYNC_DB=postgres runs modgate on a throwaway local Postgres instead of embedded PGlite)
+#   BENCH_SYNC_DB=postgres runs modgate on a throwaway local Postgres instead of the embedded Postgres;
+#   BENCH_SYNC_DB=pglite on the embedded PGlite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH_DIR=bench
@@ -18,8 +19,8 @@ BENCH_DIR=bench
 TAGS=${BENCH_SYNC_TAGS:-500}
 PUSHES=${BENCH_SYNC_PUSHES:-20}
 TRACE_GIT=${BENCH_SYNC_TRACE_GIT:-0}
-DB_KIND=${BENCH_SYNC_DB:-pglite}
-case $DB_KIND in pglite | postgres) ;; *) bench_die "BENCH_SYNC_DB must be pglite or postgres, not $DB_KIND" ;; esac
+DB_KIND=${BENCH_SYNC_DB:-embedded}
+case $DB_KIND in embedded | pglite | postgres) ;; *) bench_die "BENCH_SYNC_DB must be embedded, pglite or postgres, not $DB_KIND" ;; esac
 TARGET_P50_MS=1000
 LISTED_TIMEOUT_MS=15000
 MAIN=dist/apps/modgate/src/main.js
@@ -30,6 +31,8 @@ FULL_NAME=acme/bench
 bench_sync_require_commands
 
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/modgate-bench-sync.XXXXXX")
+# As root the embedded Postgres runs as an unprivileged user, who must pass through this dir.
+chmod 711 "$BENCH_TMP"
 PG_DIR=''
 MODGATE_PID=''
 
@@ -95,7 +98,8 @@ LOG=$BENCH_TMP/modgate.log
 GIT_TRACE_LOG=$BENCH_TMP/git-trace.log
 MODGATE_PATH=$PATH
 DB_ENV=()
-DB_DESC='embedded PGlite'
+DB_DESC='embedded Postgres'
+[ "$DB_KIND" = pglite ] && DB_ENV=(MODGATE_EMBEDDED_DB=pglite) DB_DESC='embedded PGlite'
 if [ "$DB_KIND" = postgres ]; then
   PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/modgate-bench-sync-pg.XXXXXX")
   PG_PORT=$(bench_free_port)

@@ -34,6 +34,8 @@ bench_require_commands
 [ "$DB" = embedded ] || audit_require_commands
 
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/modgate-bench-throughput.XXXXXX")
+# As root the embedded Postgres runs as an unprivileged user, who must pass through this dir.
+chmod 711 "$BENCH_TMP"
 PIDS=()
 
 cleanup() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts modgate: installs dependencies if needed, builds, then runs the server (embedded PGlite
+# Starts modgate: installs dependencies if needed, builds, then runs the server (embedded Postgres
 # database and filesystem blobs under ./data unless configured otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."

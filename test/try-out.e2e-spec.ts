@@ -78,6 +78,7 @@ describe('the try-out defaults: the banner lines are all the go command needs', 
     expect(goLines[0]).toBe(`go env -w GOPROXY=${modgate!.url}`);
     expect(banner).not.toMatch(/GONOSUMDB=\s*$/m);
     expect(banner).toContain('Module pulls need no credentials');
+    expect(banner).toContain(`  database: embedded Postgres in ${join(dir, 'data', 'postgres')}\n`);
     expect(banner).toContain(`The admin API and ${modgate!.url}/admin need the admin user's credentials`);
 
     const home = join(dir, 'gohome');

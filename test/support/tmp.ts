@@ -2,9 +2,15 @@ import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A fresh, empty directory under the OS temp dir, named `modgate-<prefix>-XXXXXX`. */
-export function makeTempDir(prefix: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), `modgate-${prefix}-`));
+/**
+ * A fresh, empty directory under the OS temp dir, named `modgate-<prefix>-XXXXXX`. Others may
+ * pass through it (mode 0711, not list it): as root, a server's embedded Postgres runs as an
+ * unprivileged user that must reach the data dir inside.
+ */
+export async function makeTempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `modgate-${prefix}-`));
+  await chmod(dir, 0o711);
+  return dir;
 }
 
 /**

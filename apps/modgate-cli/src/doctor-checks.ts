@@ -28,7 +28,7 @@ export function reasonOf(err: unknown): string {
 /** Certificates expiring sooner than this are reported (WARN). */
 const EXPIRY_WARNING_DAYS = 14;
 
-/** Postgres answers and every committed migration is applied; PGlite is opened only when no server holds it. */
+/** Postgres answers and every committed migration is applied; an embedded database is opened only when no server holds it. */
 export async function checkDatabase(config: ModgateConfig, timeoutMs: number): Promise<CheckResult> {
   const name = 'database';
   const expected = readMigrations(findMigrationsDir()).map((m) => m.name);
@@ -49,15 +49,17 @@ export async function checkDatabase(config: ModgateConfig, timeoutMs: number): P
   }
 
   const dir = config.database.dir;
-  const where = `embedded PGlite in ${dir}`;
+  const where = `embedded ${config.database.kind === 'pglite' ? 'PGlite' : 'Postgres'} in ${dir}`;
   if (!existsSync(join(dir, 'PG_VERSION'))) return warn(name, `${where} does not exist yet; the first \`modgate serve\` creates it`);
-  // PGlite admits one process: while a server runs on it, ask that server instead of opening it.
+  // PGlite admits one process, and the embedded Postgres listens only for the server that started
+  // it: while a server runs on it, ask that server instead of opening it.
   if (existsSync(join(dir, 'postmaster.pid'))) {
     const readiness = await probeReadiness(config, timeoutMs);
     if (readiness === null) return warn(name, `${where} is held (postmaster.pid) but no server answers on ${config.listen.host}:${config.listen.port}: another process uses it, or a server crashed (the next start recovers it); not opened`);
     if (readiness.status === 200) return ok(name, `${where}, in use by the running server (its /readyz: ready); not opened`);
     return fail(name, `${where}, in use by the running server, which reports: ${readiness.body}`);
   }
+  if (config.database.kind === 'embedded-postgres') return ok(name, `${where}, not running: \`modgate serve\` starts it and applies pending migrations`);
   const { PGlite } = await import('@electric-sql/pglite');
   let db: InstanceType<typeof PGlite> | undefined;
   try {

@@ -14,8 +14,15 @@ import { OpenApiDocs } from './docs/openapi-docs.js';
 
 const logger = new Logger('modgate');
 
-/** Creates and starts the server; resolves once it listens. SIGTERM closes it gracefully. */
-export async function bootstrap(config: ModgateConfig, log: PinoLogger = createLogger(config.log)): Promise<INestApplication> {
+/**
+ * Creates and starts the server; resolves once it listens. SIGTERM closes it gracefully, then
+ * runs `afterClose` (stopping the embedded database).
+ */
+export async function bootstrap(
+  config: ModgateConfig,
+  log: PinoLogger = createLogger(config.log),
+  afterClose: () => Promise<void> = async () => undefined,
+): Promise<INestApplication> {
   const app = await createApp(config, log);
   await app.listen(config.listen.port, config.listen.host);
   if (config.auth.mode === 'off') {
@@ -24,13 +31,16 @@ export async function bootstrap(config: ModgateConfig, log: PinoLogger = createL
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.log(`${signal}: no new connections; finishing requests in flight`);
-      app.close().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error(`shutdown failed: ${String(err)}`);
-          process.exit(1);
-        },
-      );
+      app
+        .close()
+        .then(afterClose)
+        .then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error(`shutdown failed: ${String(err)}`);
+            process.exit(1);
+          },
+        );
     });
   }
   return app;

@@ -1,12 +1,19 @@
 import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';
 
+/** `env`: added to every worker's environment; `beforeExit`: runs once every worker has exited. */
+export interface ClusterOptions {
+  env?: Record<string, string>;
+  beforeExit?: () => Promise<void>;
+}
+
 /**
  * Runs `workers` server processes sharing the listener (node:cluster), restarts one that dies,
  * and on SIGTERM/SIGINT lets every worker finish its requests before exiting; `beforeExit` runs
  * once the last worker has gone (the primary's audit writer commits what they sent).
  */
-export function runClusterPrimary(workers: number, onAllListening: () => void, beforeExit: () => Promise<void> = () => Promise.resolve()): void {
+export function runClusterPrimary(workers: number, onAllListening: () => void, options: ClusterOptions = {}): void {
+  const fork = () => cluster.fork(options.env);
   const logger = new Logger('modgate');
   let stopping = false;
   let listening = 0;
@@ -16,7 +23,7 @@ export function runClusterPrimary(workers: number, onAllListening: () => void, b
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length > 0) return;
-      beforeExit().then(
+      (options.beforeExit ?? (() => Promise.resolve()))().then(
         () => process.exit(0),
         (err: Error) => {
           logger.error(`stopping: ${err.message}`);
@@ -26,7 +33,7 @@ export function runClusterPrimary(workers: number, onAllListening: () => void, b
       return;
     }
     logger.warn(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
-    cluster.fork();
+    fork();
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
@@ -35,5 +42,5 @@ export function runClusterPrimary(workers: number, onAllListening: () => void, b
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
     });
   }
-  for (let i = 0; i < workers; i++) cluster.fork();
+  for (let i = 0; i < workers; i++) fork();
 }

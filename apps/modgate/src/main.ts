@@ -1,14 +1,9 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';
-import { LocalUserService } from '#auth';
 import { ConfigError, loadConfig, type ModgateConfig } from '#config';
 import { NestPinoLogger, createLogger, writeBanner } from '#logging';
-import { serveClusterMetrics } from '#metrics';
-import { bootstrap, listenUrl } from './bootstrap.js';
-import { initialAdminBanner, startBanner } from './start-banner.js';
-import { runClusterPrimary } from './cluster-primary.js';
-import { startPrimaryAuditWriter } from './primary-audit-writer.js';
+import { EMBEDDED_DATABASE_URL_ENV, inheritedDatabase, startEmbeddedDatabase } from './embedded-database.js';
 
 async function main(): Promise<void> {
   let config: ModgateConfig;
@@ -24,15 +19,38 @@ async function main(): Promise<void> {
   const log = createLogger(config.log);
   // Loggers made before the application (cluster primary) write through pino too.
   Logger.overrideLogger(new NestPinoLogger(log));
-  const printBanner = () => writeBanner(log, config.log, startBanner(config, listenUrl(config)));
-  if (config.workers > 1 && cluster.isPrimary) {
-    const auditWriter = startPrimaryAuditWriter(config);
-    runClusterPrimary(config.workers, printBanner, () => auditWriter.close());
-    if (config.metrics.listen) await serveClusterMetrics(config.metrics.listen);
-    return;
+  // The embedded database starts while the application's modules load.
+  const starting = cluster.isPrimary ? startEmbeddedDatabase(config) : undefined;
+  starting?.catch(() => undefined);
+  const [{ bootstrap, listenUrl }, { initialAdminBanner, startBanner }, { runClusterPrimary }, { startPrimaryAuditWriter }, { LocalUserService }, { serveClusterMetrics }] =
+    await Promise.all([
+      import('./bootstrap.js'),
+      import('./start-banner.js'),
+      import('./cluster-primary.js'),
+      import('./primary-audit-writer.js'),
+      import('#auth'),
+      import('#metrics'),
+    ]);
+  let app;
+  if (starting) {
+    const database = await starting;
+    const printBanner = () => writeBanner(log, config.log, startBanner({ ...config, database: database.shown }, listenUrl(config)));
+    if (config.workers > 1) {
+      const auditWriter = startPrimaryAuditWriter(database.config);
+      const env: Record<string, string> = database.embeddedUrl ? { [EMBEDDED_DATABASE_URL_ENV]: database.embeddedUrl } : {};
+      const beforeExit = async () => {
+        await auditWriter.close();
+        await database.stop();
+      };
+      runClusterPrimary(config.workers, printBanner, { env, beforeExit });
+      if (config.metrics.listen) await serveClusterMetrics(config.metrics.listen);
+      return;
+    }
+    app = await bootstrap(database.config, log, database.stop);
+    printBanner();
+  } else {
+    app = await bootstrap(inheritedDatabase(config), log);
   }
-  const app = await bootstrap(config, log);
-  if (cluster.isPrimary) printBanner();
   // Whichever process created the bootstrap admin shows its password, once.
   const admin = initialAdminBanner(app.get(LocalUserService).takeInitialAdmin());
   if (admin) writeBanner(log, config.log, admin);

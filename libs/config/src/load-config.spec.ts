@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './load-config.js';
@@ -8,7 +8,7 @@ describe('loadConfig', () => {
     const config = loadConfig({}, '/srv/modgate');
     expect(config.listen).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(config.tls).toBeUndefined();
-    expect(config.database).toEqual({ kind: 'pglite', dir: '/srv/modgate/data/db', statementTimeoutMs: 10_000 });
+    expect(config.database).toEqual({ kind: 'embedded-postgres', dir: '/srv/modgate/data/postgres', statementTimeoutMs: 10_000 });
     expect(config.storage).toEqual({ driver: 'fs', root: '/srv/modgate/data/blobs' });
     expect(config.upstream).toEqual([{ url: 'https://proxy.golang.org', fallThroughOnAnyError: false }]);
     expect(config.sumdb).toEqual([{ name: 'sum.golang.org', url: 'https://sum.golang.org' }]);
@@ -95,7 +95,8 @@ describe('loadConfig', () => {
     ['s3 without bucket', { MODGATE_STORAGE: 's3' }, /s3Bucket|MODGATE_S3_BUCKET/],
     ['upstream direct', { MODGATE_UPSTREAM: 'direct' }, /MODGATE_UPSTREAM: "direct" is not an upstream/],
     ['bad sumdb', { MODGATE_SUMDB: 'sum.golang.org ftp://x' }, /MODGATE_SUMDB/],
-    ['workers without Postgres', { MODGATE_WORKERS: '2' }, /MODGATE_WORKERS: more than one worker needs DATABASE_URL/],
+    ['workers on PGlite', { MODGATE_WORKERS: '2', MODGATE_EMBEDDED_DB: 'pglite' }, /MODGATE_WORKERS: more than one worker needs Postgres .*MODGATE_EMBEDDED_DB=pglite/],
+    ['unknown embedded database', { MODGATE_EMBEDDED_DB: 'sqlite' }, /MODGATE_EMBEDDED_DB/],
     ['missing yaml', { MODGATE_CONFIG: '/nonexistent/modgate.yaml' }, /MODGATE_CONFIG: cannot read/],
     ['metrics listener without port', { MODGATE_METRICS_LISTEN: '0.0.0.0' }, /MODGATE_METRICS_LISTEN: expected host:port/],
     ['metrics listener on the main socket', { MODGATE_LISTEN: '127.0.0.1:9000', MODGATE_METRICS_LISTEN: '0.0.0.0:9000' }, /MODGATE_METRICS_LISTEN: must differ from the main listener/],
@@ -110,6 +111,50 @@ describe('loadConfig', () => {
     const file = join(dir, 'modgate.yaml');
     writeFileSync(file, 'lisen: 127.0.0.1:9000\n');
     expect(() => loadConfig({ MODGATE_CONFIG: file })).toThrow(/lisen|Unrecognized/);
+  });
+});
+
+describe('loadConfig: the embedded database', () => {
+  /** A data dir whose `db/` holds what PGlite (like any Postgres) writes first: PG_VERSION. */
+  const dataDirWithPglite = () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'modgate-config-'));
+    mkdirSync(join(dataDir, 'db'));
+    writeFileSync(join(dataDir, 'db', 'PG_VERSION'), '18\n');
+    return dataDir;
+  };
+
+  it('is a Postgres server in <data dir>/postgres for a new data dir, and allows several workers', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'modgate-config-'));
+    const config = loadConfig({ MODGATE_DATA_DIR: dataDir, MODGATE_WORKERS: '2' });
+    expect(config.database).toEqual({ kind: 'embedded-postgres', dir: join(dataDir, 'postgres'), statementTimeoutMs: 10_000 });
+    expect(config.workers).toBe(2);
+  });
+
+  it('stays PGlite for a data dir that already holds PGlite data', () => {
+    const dataDir = dataDirWithPglite();
+    expect(loadConfig({ MODGATE_DATA_DIR: dataDir }).database).toEqual({ kind: 'pglite', dir: join(dataDir, 'db'), existingData: true, statementTimeoutMs: 10_000 });
+  });
+
+  it('refuses several workers on existing PGlite data, naming the directory', () => {
+    const dataDir = dataDirWithPglite();
+    expect(() => loadConfig({ MODGATE_DATA_DIR: dataDir, MODGATE_WORKERS: '2' })).toThrow(`MODGATE_WORKERS: more than one worker needs Postgres (DATABASE_URL or the embedded Postgres); ${join(dataDir, 'db')} holds PGlite data`);
+  });
+
+  it('follows MODGATE_EMBEDDED_DB both ways, naming PGlite data that Postgres leaves unused', () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'modgate-config-'));
+    expect(loadConfig({ MODGATE_DATA_DIR: fresh, MODGATE_EMBEDDED_DB: 'pglite' }).database).toEqual({ kind: 'pglite', dir: join(fresh, 'db'), statementTimeoutMs: 10_000 });
+    const old = dataDirWithPglite();
+    expect(loadConfig({ MODGATE_DATA_DIR: old, MODGATE_EMBEDDED_DB: 'postgres' }).database).toEqual({
+      kind: 'embedded-postgres',
+      dir: join(old, 'postgres'),
+      unusedPgliteDir: join(old, 'db'),
+      statementTimeoutMs: 10_000,
+    });
+  });
+
+  it('is not used with DATABASE_URL, whatever the data dir holds', () => {
+    const config = loadConfig({ MODGATE_DATA_DIR: dataDirWithPglite(), DATABASE_URL: 'postgres://db/modgate' });
+    expect(config.database.kind).toBe('postgres');
   });
 });
 

@@ -12,6 +12,7 @@ export const ENV_SETTINGS: Record<string, string> = {
   MODGATE_TLS_KEY: 'tlsKey',
   MODGATE_DATA_DIR: 'dataDir',
   DATABASE_URL: 'databaseUrl',
+  MODGATE_EMBEDDED_DB: 'embeddedDb',
   MODGATE_DB_STATEMENT_TIMEOUT_MS: 'dbStatementTimeoutMs',
   MODGATE_STORAGE: 'storage',
   MODGATE_S3_BUCKET: 's3Bucket',
@@ -79,6 +80,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const configFile = env.MODGATE_CONFIG ? (isAbsolute(env.MODGATE_CONFIG) ? env.MODGATE_CONFIG : resolve(cwd, env.MODGATE_CONFIG)) : undefined;
   const config = toModgateConfig(parsed.data, cwd, configFile);
+  if (config.workers > 1 && config.database.kind === 'pglite') {
+    const why = config.database.existingData ? `${config.database.dir} holds PGlite data` : 'MODGATE_EMBEDDED_DB=pglite';
+    throw new ConfigError(`invalid configuration:\n  ${origin.workers ?? 'MODGATE_WORKERS'}: more than one worker needs Postgres (DATABASE_URL or the embedded Postgres); ${why}, and PGlite serves one process`);
+  }
   if (configFile) config.configFile = configFile;
   return config;
 }

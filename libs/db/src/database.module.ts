@@ -16,6 +16,8 @@ export const DATABASE = Symbol('DATABASE');
       provide: DATABASE,
       inject: [MODGATE_CONFIG],
       useFactory: async (config: ModgateConfig): Promise<Database> => {
+        // main.ts starts the embedded server first and hands the application its URL.
+        if (config.database.kind === 'embedded-postgres') throw new Error('the embedded Postgres is not started');
         const db = await openDatabase(config.database);
         const logger = new Logger('Database');
         logger.log(`${db.sql.description}${db.applied.length ? `, applied migrations: ${db.applied.join(', ')}` : ', schema current'}`);

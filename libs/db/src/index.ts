@@ -7,3 +7,4 @@ export * from './instrumented-sql-client.js';
 export * from './migrator.js';
 export * from './open-database.js';
 export * from './database.module.js';
+export * from './embedded-postgres.js';
