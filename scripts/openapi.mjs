@@ -1,6 +1,6 @@
 // Writes docs/openapi.json: the admin API's OpenAPI document, as the server serves it at
 // /api/docs/openapi.json. Builds the application from dist/ (npm run openapi compiles first)
-// without listening, on a throwaway embedded database; nothing is downloaded.
+// without listening, on a throwaway PGlite database; nothing is downloaded.
 import 'reflect-metadata';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { buildOpenApiDocument, openApiJson } from '../dist/apps/modgate/src/docs
 const out = fileURLToPath(new URL('../docs/openapi.json', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'modgate-openapi-'));
 try {
-  const config = loadConfig({ MODGATE_DATA_DIR: dataDir, MODGATE_UPSTREAM: 'off', MODGATE_SUMDB: 'off', MODGATE_LOG_LEVEL: 'warn' });
+  const config = loadConfig({ MODGATE_DATA_DIR: dataDir, MODGATE_EMBEDDED_DB: 'pglite', MODGATE_UPSTREAM: 'off', MODGATE_SUMDB: 'off', MODGATE_LOG_LEVEL: 'warn' });
   const app = await createApp(config, createLogger(config.log));
   writeFileSync(out, openApiJson(buildOpenApiDocument(app)));
   await app.close();
