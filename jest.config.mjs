@@ -24,6 +24,9 @@ export default {
   },
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testTimeout: 120000,
+  // A directory for the run: fixtures the go command builds once are copied from there by each suite.
+  globalSetup: '<rootDir>/test/support/jest-global-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/jest-global-teardown.mjs',
   // One suite at a time: the e2e suites start servers, git and go processes, and time webhooks;
   // running two at once on 2 cores made their timings depend on each other.
   maxWorkers: 1,
