@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { rawRequest, type RawResponse } from '../http-client.js';
@@ -30,10 +30,13 @@ export interface StackOptions {
   /** Serve `<dir>/repos` over git smart HTTP (options of startGitHttpServer but the root). */
   gitHost?: boolean | Omit<GitHttpServerOptions, 'reposRoot'>;
   /**
-   * The upstream GOPROXY: `fixture` serves buildFixtureGoproxy's tree over HTTP, `{ root }` serves
-   * a tree of the caller's; default `MODGATE_UPSTREAM=off`.
+   * The upstream GOPROXY: `fixture` serves buildFixtureGoproxy's tree over HTTP, `empty` an empty
+   * `<dir>/upstream` (it records what it is asked), `{ root }` a tree of the caller's; default
+   * `MODGATE_UPSTREAM=off`.
    */
-  upstream?: 'fixture' | { root: string; options?: StaticServerOptions };
+  upstream?: 'fixture' | 'empty' | { root: string; options?: StaticServerOptions };
+  /** A checksum database of this name (e.g. `sum.golang.org`): an empty tree that records requests. */
+  sumdb?: string;
   /** The YAML config (MODGATE_CONFIG), given the started parts; lines are joined with newlines. */
   config?: (parts: StackParts) => string | string[];
   /** More server environment, over the stack's (e.g. MODGATE_SUMDB, MODGATE_LIST_TTL_SECONDS). */
@@ -60,6 +63,7 @@ export interface StackParts {
   reposRoot: string;
   fixture?: FixtureGoproxy;
   upstream?: StaticServer;
+  sumdb?: StaticServer;
   /** MODGATE_CONFIG when `config` was given. */
   configPath?: string;
 }
@@ -91,7 +95,8 @@ export interface Stack extends StackParts {
   writeNetrc(login: string, password: string): Promise<string>;
   /**
    * The go command's environment through modgate (GOPROXY, SSL_CERT_FILE, NETRC: the admin's unless
-   * given, GOFLAGS=-mod=mod): HOME `<dir>/gohome`, module cache `<dir>/modcache-<modcache>`.
+   * given, GOFLAGS=-mod=mod): HOME `<dir>/gohome` (an empty directory, no go.mod), module cache
+   * `<dir>/modcache-<modcache>`.
    */
   goEnv(opts?: { modcache?: string; netrc?: string } & Partial<GoEnvOptions>): Record<string, string>;
   /** `go <args>` through modgate (see {@link Stack.goEnv}), from `cwd` (default HOME). */
@@ -158,6 +163,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
 async function startParts(opts: StackOptions, dir: string, stoppers: Array<() => Promise<unknown>>): Promise<StackParts> {
   const parts: StackParts = { dir, reposRoot: join(dir, 'repos') };
+  await Promise.all([mkdir(parts.reposRoot), mkdir(join(dir, 'gohome'))]);
   if (opts.tls !== false) {
     parts.tls = await createTestCa(join(dir, 'tls'), typeof opts.tls === 'object' ? opts.tls.dnsNames : []);
     parts.ca = await readFile(parts.tls.caCertPath);
@@ -186,11 +192,10 @@ async function startParts(opts: StackOptions, dir: string, stoppers: Array<() =>
   }
   if (opts.upstream) {
     if (opts.upstream === 'fixture') parts.fixture = await buildFixtureGoproxy(join(dir, 'fixture'));
-    const served = opts.upstream === 'fixture' ? { root: parts.fixture!.root } : opts.upstream;
-    const upstream = await startStaticServer(served.root, 'options' in served ? served.options : {});
-    stoppers.push(() => upstream.stop());
-    parts.upstream = upstream;
+    const served = opts.upstream === 'fixture' ? { root: parts.fixture!.root } : opts.upstream === 'empty' ? { root: join(dir, 'upstream') } : opts.upstream;
+    parts.upstream = await startRecorded(served.root, 'options' in served ? (served.options ?? {}) : {}, stoppers);
   }
+  if (opts.sumdb) parts.sumdb = await startRecorded(join(dir, 'sumdb'), {}, stoppers);
   if (opts.config) {
     const text = opts.config(parts);
     parts.configPath = join(dir, 'modgate.yaml');
@@ -199,12 +204,19 @@ async function startParts(opts: StackOptions, dir: string, stoppers: Array<() =>
   return parts;
 }
 
+async function startRecorded(root: string, options: StaticServerOptions, stoppers: Array<() => Promise<unknown>>): Promise<StaticServer> {
+  await mkdir(root, { recursive: true });
+  const server = await startStaticServer(root, options);
+  stoppers.push(() => server.stop());
+  return server;
+}
+
 async function serverEnv(opts: StackOptions, parts: StackParts): Promise<Record<string, string>> {
   const env: Record<string, string> = {
     MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
     MODGATE_DATA_DIR: join(parts.dir, 'data'),
     MODGATE_UPSTREAM: parts.upstream?.url ?? 'off',
-    MODGATE_SUMDB: 'off',
+    MODGATE_SUMDB: parts.sumdb ? `${opts.sumdb} ${parts.sumdb.url}` : 'off',
     MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
   };
   if (parts.tls) Object.assign(env, { MODGATE_TLS_CERT: parts.tls.certPath, MODGATE_TLS_KEY: parts.tls.keyPath });
