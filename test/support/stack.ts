@@ -56,7 +56,9 @@ export interface StackParts {
   /** DATABASE_URL of the database `modgate` in the stack's Postgres. */
   databaseUrl?: string;
   slapd?: TestSlapd;
-  /** `http://127.0.0.1:<port>` of s3rver, bucket `modules`. */
+  /** s3rver (bucket `modules`): `close()` it to take the blob store away. */
+  s3?: S3rver;
+  /** `http://127.0.0.1:<port>` of s3rver. */
   s3Endpoint?: string;
   gitHost?: GitHttpServer;
   /** `<dir>/repos`: the git host's root. */
@@ -183,6 +185,7 @@ async function startParts(opts: StackOptions, dir: string, stoppers: Array<() =>
     const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(dir, 's3'), configureBuckets: [{ name: 'modules' }] });
     const { port } = await s3.run();
     stoppers.push(() => s3.close());
+    parts.s3 = s3;
     parts.s3Endpoint = `http://127.0.0.1:${port}`;
   }
   if (opts.gitHost) {
