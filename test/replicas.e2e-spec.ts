@@ -19,7 +19,7 @@ import {
   type StaticServer,
   type TestPostgres,
 } from './support/index.js';
-import { rawGet } from './http-client.js';
+import { rawGet, rawPost } from './http-client.js';
 
 /**
  * Production shape: two modgate processes sharing one real Postgres and one S3 API (s3rver), in
@@ -136,8 +136,20 @@ describe('two replicas on one Postgres and one S3 bucket', () => {
     const pooled = await startModgate({ env: { ...env, MODGATE_WORKERS: '2' }, caCert });
     try {
       const m = fixture.modules.find((x) => x.path === 'github.com/fixture/alpha' && x.version === 'v1.0.0')!;
-      const responses = await Promise.all(Array.from({ length: 20 }, () => rawGet(pooled.url, `/${m.escapedPath}/@v/${m.version}.mod`, { ca, headers: ADMIN_AUTH })));
+      const headers = { ...ADMIN_AUTH, 'user-agent': 'modgate-workers-e2e' };
+      const responses = await Promise.all(Array.from({ length: 20 }, () => rawGet(pooled.url, `/${m.escapedPath}/@v/${m.version}.mod`, { ca, headers })));
       expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+      // Every pull was audited before it was answered, through the primary's one writer.
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ n: string }>("SELECT count(*) AS n FROM audit_event WHERE user_agent = 'modgate-workers-e2e' AND status = 200");
+        expect(Number(rows[0]!.n)).toBe(20);
+      } finally {
+        await client.end();
+      }
+      const verified = await rawPost(pooled.url, '/api/audit/verify', Buffer.from('{}'), { ca, headers: { ...ADMIN_AUTH, 'content-type': 'application/json' } });
+      expect(JSON.parse(verified.body.toString())).toMatchObject({ ok: true });
       // The primary prints the banner once every worker listens: possibly after the first answered.
       await pooled.waitForOutput(/modgate is serving on/);
       expect(pooled.stdout().match(/modgate is serving on/g)).toHaveLength(1);

@@ -105,7 +105,7 @@ describe('webhook-driven sync of private repositories', () => {
     throw new Error(`${version} not listed within ${timeoutMs} ms: ${(await listed()).join(' ')}`);
   };
 
-  const start = async () => startModgate({ env: modgateEnv, caCert: tls.caCertPath });
+  const start = async (env: Record<string, string> = {}) => startModgate({ env: { ...modgateEnv, ...env }, caCert: tls.caCertPath });
 
   beforeAll(async () => {
     dir = await makeTempDir('modgate-sync-');
@@ -132,8 +132,8 @@ describe('webhook-driven sync of private repositories', () => {
       MODGATE_UPSTREAM: 'off',
       MODGATE_SUMDB: 'off',
       MODGATE_WEBHOOK_MAX_BYTES: '65536',
-      // Long enough that the poller does not find the tags the webhook tests push meanwhile.
-      MODGATE_POLL_INTERVAL_SECONDS: '8',
+      // The poller must not find the tags the webhook tests push (the polling test restarts with 1 s).
+      MODGATE_POLL_INTERVAL_SECONDS: '3600',
       MODGATE_TEST_WEBHOOK_SECRET: SECRET,
       MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     };
@@ -263,6 +263,8 @@ describe('webhook-driven sync of private repositories', () => {
   });
 
   it('finds a tag pushed without a webhook by polling', async () => {
+    expect(await modgate.stop()).toBe(0);
+    modgate = await start({ MODGATE_POLL_INTERVAL_SECONDS: '1' });
     await pushTag('v1.5.0');
     await waitListed('v1.5.0', 30_000);
   });

@@ -3,9 +3,10 @@ import { Logger } from '@nestjs/common';
 
 /**
  * Runs `workers` server processes sharing the listener (node:cluster), restarts one that dies,
- * and on SIGTERM/SIGINT lets every worker finish its requests before exiting.
+ * and on SIGTERM/SIGINT lets every worker finish its requests before exiting; `beforeExit` runs
+ * once the last worker has gone (the primary's audit writer commits what they sent).
  */
-export function runClusterPrimary(workers: number, onAllListening: () => void): void {
+export function runClusterPrimary(workers: number, onAllListening: () => void, beforeExit: () => Promise<void> = () => Promise.resolve()): void {
   const logger = new Logger('modgate');
   let stopping = false;
   let listening = 0;
@@ -14,7 +15,14 @@ export function runClusterPrimary(workers: number, onAllListening: () => void): 
   });
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      if (Object.keys(cluster.workers ?? {}).length > 0) return;
+      beforeExit().then(
+        () => process.exit(0),
+        (err: Error) => {
+          logger.error(`stopping: ${err.message}`);
+          process.exit(1);
+        },
+      );
       return;
     }
     logger.warn(`worker ${worker.process.pid} exited (${signal ?? code}); starting another`);

@@ -8,6 +8,7 @@ import { serveClusterMetrics } from '#metrics';
 import { bootstrap, listenUrl } from './bootstrap.js';
 import { initialAdminBanner, startBanner } from './start-banner.js';
 import { runClusterPrimary } from './cluster-primary.js';
+import { startPrimaryAuditWriter } from './primary-audit-writer.js';
 
 async function main(): Promise<void> {
   let config: ModgateConfig;
@@ -25,7 +26,8 @@ async function main(): Promise<void> {
   Logger.overrideLogger(new NestPinoLogger(log));
   const printBanner = () => writeBanner(log, config.log, startBanner(config, listenUrl(config)));
   if (config.workers > 1 && cluster.isPrimary) {
-    runClusterPrimary(config.workers, printBanner);
+    const auditWriter = startPrimaryAuditWriter(config);
+    runClusterPrimary(config.workers, printBanner, () => auditWriter.close());
     if (config.metrics.listen) await serveClusterMetrics(config.metrics.listen);
     return;
   }

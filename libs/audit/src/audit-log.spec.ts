@@ -184,6 +184,37 @@ describe('audit log on embedded PGlite', () => {
       expect(await rows("request_id = 'late-1'")).toEqual([]);
     });
 
+    it('commits the batches of several workers together (the cluster primary) and reports each commit to one of them', async () => {
+      const append = repository.append.bind(repository);
+      let transactions = 0;
+      repository.append = (batch, deadline) => {
+        transactions++;
+        return append(batch, deadline);
+      };
+      const batchOf = (worker: string, n: number) =>
+        Array.from({ length: n }, (_, i) => normalizeEvent({ action: 'goproxy.mod', principal: alice, status: 200, requestId: `${worker}-${i}` }, 0));
+      const deadline = new Date(Date.now() + 10_000);
+      try {
+        const reports = await Promise.all([writer.commitForWorker(batchOf('w1', 3), deadline), writer.commitForWorker(batchOf('w2', 2), deadline)]);
+        expect(transactions).toBe(1);
+        const reported = reports.flatMap((report) => report.commits);
+        expect(reported).toHaveLength(1);
+        expect(reported[0]!.size).toBe(5);
+        expect(await rows("request_id LIKE 'w_-%'")).toHaveLength(5);
+        expect((await verify.verify()).ok).toBe(true);
+      } finally {
+        repository.append = append;
+      }
+    });
+
+    it("writes nothing of a worker's batch that reaches the primary after its deadline", async () => {
+      const before = await repository.head();
+      const late = [normalizeEvent({ action: 'goproxy.mod', principal: alice, status: 200, requestId: 'late-worker' }, 0)];
+      await expect(writer.commitForWorker(late, new Date(Date.now() - 1))).rejects.toThrow(/missed its deadline/);
+      expect(await repository.head()).toEqual(before);
+      expect(await rows("request_id = 'late-worker'")).toEqual([]);
+    });
+
     it('keeps a refusal recorded while the database is away and commits it with the next batch', async () => {
       let away = true;
       const flaky = {

@@ -1,13 +1,17 @@
+import cluster from 'node:cluster';
 import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
 import { recordAuditCommit, setAuditQueueDepth } from '#metrics';
 import { normalizeEvent, type AuditEventFields, type AuditEventInput } from './audit-event.js';
 import { AuditEventRepository } from './audit-event.repository.js';
 import { AuditUnavailableError } from './audit.errors.js';
+import { ClusterAuditClient, type CommitReport, type CommitStats } from './cluster-audit.js';
 
 interface Pending {
   event: AuditEventFields;
-  resolve: () => void;
+  /** Set for a worker's event committed by the primary: nothing of it may be written after this. */
+  deadline?: Date;
+  resolve: (commit: CommitStats) => void;
   reject: (err: Error) => void;
 }
 
@@ -20,6 +24,8 @@ const BACKLOG_RETRY_MS = 1000;
  * statement that passed the deadline check just in time may still commit and report within it.
  */
 const DEADLINE_GRACE_MS = 500;
+/** How much longer a worker waits for the primary's answer than the primary for the database's. */
+const IPC_GRACE_MS = 250;
 
 /** Tuning of the group commit; the defaults suit production. */
 export interface AuditWriterOptions {
@@ -59,6 +65,10 @@ export class AuditWriter implements BeforeApplicationShutdown {
   private committing = 0;
   private flushing: Promise<void> | null = null;
   private scheduled = false;
+  /** A worker of several (MODGATE_WORKERS > 1): the primary commits this writer's batches. */
+  private readonly primary: ClusterAuditClient | null;
+  /** Commits (primary) whose metrics a worker has been asked to record already. */
+  private readonly reportedCommits = new WeakSet<CommitStats>();
 
   constructor(
     @Inject(MODGATE_CONFIG) private readonly config: ModgateConfig,
@@ -67,6 +77,7 @@ export class AuditWriter implements BeforeApplicationShutdown {
   ) {
     const commitTimeoutMs = config.database?.statementTimeoutMs ?? DEFAULT_WRITER_OPTIONS.commitTimeoutMs;
     this.options = { ...DEFAULT_WRITER_OPTIONS, commitTimeoutMs, ...options };
+    this.primary = config.workers > 1 && cluster.isWorker ? new ClusterAuditClient() : null;
   }
 
   /** False only with MODGATE_AUDIT=off (benchmarks): then record() does nothing. */
@@ -90,10 +101,32 @@ export class AuditWriter implements BeforeApplicationShutdown {
       return Promise.reject(new AuditUnavailableError(`audit queue full (${this.options.maxQueue} events waiting for the database)`));
     }
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
+      this.queue.push({ event, resolve: () => resolve(), reject });
       setAuditQueueDepth(this.queue.length + this.committing);
       this.kick();
     });
+  }
+
+  /**
+   * The cluster primary's entry for a worker's batch: commits its events with the primary's own
+   * (group commit across workers), never after `deadline`; reports each commit to one worker.
+   */
+  async commitForWorker(events: AuditEventFields[], deadline: Date): Promise<CommitReport> {
+    if (this.queue.length + events.length > this.options.maxQueue) {
+      throw new AuditUnavailableError(`audit queue full (${this.options.maxQueue} events waiting for the database)`);
+    }
+    const committed = await Promise.all(
+      events.map(
+        (event) =>
+          new Promise<CommitStats>((resolve, reject) => {
+            this.queue.push({ event, deadline, resolve, reject });
+            this.kick();
+          }),
+      ),
+    );
+    const commits = [...new Set(committed)].filter((commit) => !this.reportedCommits.has(commit));
+    for (const commit of commits) this.reportedCommits.add(commit);
+    return { commits };
   }
 
   /**
@@ -149,14 +182,18 @@ export class AuditWriter implements BeforeApplicationShutdown {
   }
 
   /** Commits the backlogged events and the pending ones in one batch; false when it failed. */
-  private async flush(backlogged: AuditEventFields[], batch: Pending[]): Promise<boolean> {
+  private async flush(backlogged: AuditEventFields[], pending: Pending[]): Promise<boolean> {
+    const batch = this.dropExpired(pending);
     const size = backlogged.length + batch.length;
+    if (size === 0) return true;
     this.committing = size;
     const started = performance.now();
     try {
-      await this.commit([...backlogged, ...batch.map((p) => p.event)]);
-      recordAuditCommit(size, true, (performance.now() - started) / 1000);
-      for (const p of batch) p.resolve();
+      const stats = await this.commit([...backlogged, ...batch.map((p) => p.event)], this.deadlineOf(batch));
+      if (this.primary) for (const commit of stats) recordAuditCommit(commit.size, true, commit.seconds);
+      else recordAuditCommit(size, true, (performance.now() - started) / 1000);
+      const commit: CommitStats = { size, seconds: (performance.now() - started) / 1000 };
+      for (const p of batch) p.resolve(commit);
       if (backlogged.length > 0 || this.droppedFromBacklog > 0) this.reportBacklog(backlogged.length);
       return true;
     } catch (err) {
@@ -171,6 +208,23 @@ export class AuditWriter implements BeforeApplicationShutdown {
       this.committing = 0;
       setAuditQueueDepth(this.queue.length);
     }
+  }
+
+  /** Workers' events already past their deadline are failed without being sent to the database. */
+  private dropExpired(batch: Pending[]): Pending[] {
+    const now = Date.now();
+    const expired = batch.filter((p) => p.deadline && p.deadline.getTime() <= now);
+    if (expired.length === 0) return batch;
+    const error = new AuditUnavailableError('audit commit missed its deadline while queued');
+    for (const p of expired) p.reject(error);
+    return batch.filter((p) => !expired.includes(p));
+  }
+
+  /** The database writes nothing of this batch once its clock passes this (the earliest deadline in it). */
+  private deadlineOf(batch: Pending[]): Date {
+    let deadline = Date.now() + this.options.commitTimeoutMs;
+    for (const p of batch) if (p.deadline && p.deadline.getTime() < deadline) deadline = p.deadline.getTime();
+    return new Date(deadline);
   }
 
   private reportBacklog(committed: number): void {
@@ -190,18 +244,20 @@ export class AuditWriter implements BeforeApplicationShutdown {
 
   /**
    * The database writes nothing of this batch once its clock passes the deadline; the writer
-   * waits a little longer for the answer, so no event it reports as failed commits later.
+   * waits a little longer for the answer, so no event it reports as failed commits later. A
+   * worker of several hands the batch to the primary and waits for its answer as long.
    */
-  private commit(events: AuditEventFields[]): Promise<unknown> {
-    const { commitTimeoutMs } = this.options;
-    const deadline = new Date(Date.now() + commitTimeoutMs);
+  private commit(events: AuditEventFields[], deadline: Date): Promise<CommitStats[]> {
+    const waitMs = deadline.getTime() - Date.now() + DEADLINE_GRACE_MS + (this.primary ? IPC_GRACE_MS : 0);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new AuditUnavailableError(`audit commit took over ${commitTimeoutMs} ms`)), commitTimeoutMs + DEADLINE_GRACE_MS);
+      timer = setTimeout(() => reject(new AuditUnavailableError(`audit commit took over ${this.options.commitTimeoutMs} ms`)), waitMs);
     });
-    const append = this.repository.append(events, deadline);
-    // An append abandoned by the timeout still settles later (after the deadline: nothing written).
-    append.catch(() => undefined);
-    return Promise.race([append, timeout]).finally(() => clearTimeout(timer));
+    const committed = this.primary
+      ? this.primary.commit(events, deadline).then((report) => report.commits)
+      : this.repository.append(events, deadline).then(() => []);
+    // A commit abandoned by the timeout still settles later (after the deadline: nothing written).
+    committed.catch(() => undefined);
+    return Promise.race([committed, timeout]).finally(() => clearTimeout(timer));
   }
 }

@@ -7,6 +7,7 @@ export * from './request-audit-note.js';
 export * from './request-kind.js';
 export * from './audit-event.repository.js';
 export * from './audit-writer.service.js';
+export * from './cluster-audit.js';
 export * from './unauthenticated-tally.service.js';
 export * from './audit-http.hook.js';
 export * from './audit-query.service.js';

@@ -47,7 +47,10 @@ export class AuthEvents implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
-    await this.client?.end().catch(() => undefined);
+    const client = this.client;
+    // Ours to close: not a lost connection to warn about.
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
   }
 
   on(handler: (event: AuthEvent) => void): void {

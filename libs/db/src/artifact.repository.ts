@@ -1,4 +1,5 @@
 import type { PrismaClient } from './generated/client.js';
+import type { SqlClient } from './sql-client.js';
 
 export type ArtifactKind = 'info' | 'mod' | 'zip';
 export type ArtifactSource = 'upstream' | 'private';
@@ -16,13 +17,65 @@ export interface ArtifactRecord {
   originCommit: string | null;
 }
 
+/** A refusal in force for a request (see RefusalRepository), as the lookup of a request finds it. */
+export interface KnownRefusal {
+  status: number;
+  message: string;
+}
+
+/** What modgate knows of one requested artifact: its row, or the refusal in force, or neither. */
+export interface ArtifactLookup {
+  record: ArtifactRecord | null;
+  refusal: KnownRefusal | null;
+}
+
+const RECORD_COLUMNS = 'a.module_path, a.version, a.kind, a.source, a.size, a.sha256, a.h1, a.origin_commit';
+
+/**
+ * The request path's statements, raw and prepared (each pull that misses the in-process cache runs
+ * them; through Prisma they cost several times the CPU): the lookup also finds a refusal in force,
+ * so an uncached request needs one round trip before it fetches.
+ */
+const LOOKUP = `SELECT ${RECORD_COLUMNS}, r.status AS refused_status, r.message AS refused_message
+  FROM (SELECT 1) AS one
+  LEFT JOIN artifact a ON a.module_path = $1 AND a.version = $2 AND a.kind = $3
+  LEFT JOIN refusal r ON r.module_path = $1 AND r.version = $2 AND r.kind = $3 AND (r.expires_at IS NULL OR r.expires_at > now())`;
+const FIND = `SELECT ${RECORD_COLUMNS} FROM artifact a WHERE a.module_path = $1 AND a.version = $2 AND a.kind = $3`;
+const INSERT_ONCE = `INSERT INTO artifact AS a (module_path, version, kind, source, size, sha256, h1, origin_commit)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (module_path, version, kind) DO NOTHING RETURNING ${RECORD_COLUMNS}`;
+
+interface RecordRow {
+  module_path: string | null;
+  version: string | null;
+  kind: string | null;
+  source: string | null;
+  size: string | number | bigint | null;
+  sha256: string | null;
+  h1: string | null;
+  origin_commit: string | null;
+}
+
 /** Artifact rows: written once, after their blob is durable; never updated. */
 export class ArtifactRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly sql: SqlClient,
+  ) {}
+
+  /** The artifact's row and the refusal in force for it, in one statement. */
+  async lookup(modulePath: string, version: string, kind: ArtifactKind): Promise<ArtifactLookup> {
+    const [row] = await this.sql.query<RecordRow & { refused_status: number | null; refused_message: string | null }>(LOOKUP, [modulePath, version, kind], {
+      name: 'modgate-artifact-lookup',
+    });
+    return {
+      record: row ? fromRow(row) : null,
+      refusal: row?.refused_status != null ? { status: Number(row.refused_status), message: row.refused_message ?? '' } : null,
+    };
+  }
 
   async find(modulePath: string, version: string, kind: ArtifactKind): Promise<ArtifactRecord | null> {
-    const row = await this.prisma.artifact.findUnique({ where: { modulePath_version_kind: { modulePath, version, kind } } });
-    return row ? toRecord(row) : null;
+    const [row] = await this.sql.query<RecordRow>(FIND, [modulePath, version, kind], { name: 'modgate-artifact-find' });
+    return row ? fromRow(row) : null;
   }
 
   /**
@@ -31,8 +84,9 @@ export class ArtifactRepository {
    */
   async recordOnce(record: ArtifactRecord): Promise<ArtifactRecord> {
     const { modulePath, version, kind } = record;
-    const [created] = await this.prisma.artifact.createManyAndReturn({ data: [{ ...record, size: BigInt(record.size) }], skipDuplicates: true });
-    if (created) return toRecord(created);
+    const params = [modulePath, version, kind, record.source, record.size, record.sha256, record.h1, record.originCommit];
+    const [created] = await this.sql.query<RecordRow>(INSERT_ONCE, params, { name: 'modgate-artifact-insert' });
+    if (created) return fromRow(created)!;
     const stored = await this.find(modulePath, version, kind);
     if (!stored) throw new Error(`artifact row for ${modulePath}@${version} ${kind} vanished after insert`);
     return stored;
@@ -59,24 +113,17 @@ export class ArtifactRepository {
   }
 }
 
-function toRecord(row: {
-  modulePath: string;
-  version: string;
-  kind: string;
-  source: string;
-  size: bigint;
-  sha256: string;
-  h1: string | null;
-  originCommit: string | null;
-}): ArtifactRecord {
+/** A record from raw SQL (null when the LEFT JOIN found no artifact row). */
+function fromRow(row: RecordRow): ArtifactRecord | null {
+  if (row.module_path === null || row.version === null || row.kind === null || row.sha256 === null) return null;
   return {
-    modulePath: row.modulePath,
+    modulePath: row.module_path,
     version: row.version,
     kind: row.kind as ArtifactKind,
     source: row.source as ArtifactSource,
     size: Number(row.size),
     sha256: row.sha256,
     h1: row.h1,
-    originCommit: row.originCommit,
+    originCommit: row.origin_commit,
   };
 }

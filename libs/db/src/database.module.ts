@@ -22,7 +22,7 @@ export const DATABASE = Symbol('DATABASE');
         return db;
       },
     },
-    { provide: ArtifactRepository, inject: [DATABASE], useFactory: (db: Database) => new ArtifactRepository(db.prisma) },
+    { provide: ArtifactRepository, inject: [DATABASE], useFactory: (db: Database) => new ArtifactRepository(db.prisma, db.sql) },
     { provide: VersionIndexRepository, inject: [DATABASE], useFactory: (db: Database) => new VersionIndexRepository(db.prisma) },
     { provide: TagEventRepository, inject: [DATABASE], useFactory: (db: Database) => new TagEventRepository(db.prisma) },
     { provide: RefusalRepository, inject: [DATABASE], useFactory: (db: Database) => new RefusalRepository(db.prisma) },

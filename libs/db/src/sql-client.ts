@@ -106,19 +106,21 @@ export class PostgresSqlClient implements SqlClient {
   async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const client = await this.lockPool.connect();
     const key = lockKey(name);
-    let broken = false;
     try {
       await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
-      try {
-        return await fn();
-      } finally {
-        await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => {
-          broken = true;
-        });
-      }
+    } catch (err) {
+      client.release(true);
+      throw err;
+    }
+    try {
+      return await fn();
     } finally {
-      // A connection whose unlock failed may still hold the lock: drop it rather than reuse it.
-      client.release(broken);
+      // The caller's answer does not wait for the unlock's round trip. A connection whose unlock
+      // failed may still hold the lock: it is dropped rather than reused.
+      client.query('SELECT pg_advisory_unlock($1::bigint)', [key]).then(
+        () => client.release(),
+        () => client.release(true),
+      );
     }
   }
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
-import { ArtifactRepository, DATABASE, type ArtifactRecord, type Database } from '#db';
+import { ArtifactRepository, DATABASE, type ArtifactLookup, type ArtifactRecord, type Database, type KnownRefusal } from '#db';
 import { checkModuleZip, escapePath, escapeVersion, hashGoMod } from '#gomod';
 import { recordCacheLookup, recordFlightWait } from '#metrics';
 import { BLOB_STORE, BlobNotFoundError, type BlobStore } from '#storage';
@@ -58,12 +58,15 @@ export class ArtifactService {
 
   async open(modulePath: string, version: string, kind: ArtifactKind): Promise<ServedArtifact> {
     const key = artifactKey(modulePath, version, kind);
-    let record = this.records.get(key) ?? (await this.findRecord(modulePath, version, kind));
+    let record = this.records.get(key);
     let cacheHit = true;
     if (!record) {
-      cacheHit = false;
-      if (this.flights.has(key)) recordFlightWait(kind);
-      record = await this.flights.do(key, () => this.refusals.guard(modulePath, version, kind, () => this.fetchOnce(modulePath, version, kind, key)));
+      const known = await this.lookup(modulePath, version, kind);
+      record = known.record ?? undefined;
+      if (!record) {
+        cacheHit = false;
+        record = await this.fill(modulePath, version, kind, key, known.refusal);
+      }
     }
     recordCacheLookup(kind, cacheHit);
     this.records.set(key, record);
@@ -73,18 +76,25 @@ export class ArtifactService {
   /** Makes sure the artifact is stored (pre-build), without reading it; true when this call built it. */
   async ensure(modulePath: string, version: string, kind: ArtifactKind): Promise<boolean> {
     const key = artifactKey(modulePath, version, kind);
-    if (this.records.get(key) ?? (await this.findRecord(modulePath, version, kind))) return false;
-    if (this.flights.has(key)) recordFlightWait(kind);
-    this.records.set(key, await this.flights.do(key, () => this.refusals.guard(modulePath, version, kind, () => this.fetchOnce(modulePath, version, kind, key))));
+    if (this.records.get(key)) return false;
+    const known = await this.lookup(modulePath, version, kind);
+    if (known.record) return false;
+    this.records.set(key, await this.fill(modulePath, version, kind, key, known.refusal));
     return true;
   }
 
-  private async findRecord(modulePath: string, version: string, kind: ArtifactKind): Promise<ArtifactRecord | null> {
+  /** One round trip: the artifact's row, or else the refusal in force for it. */
+  private async lookup(modulePath: string, version: string, kind: ArtifactKind): Promise<ArtifactLookup> {
     try {
-      return await this.artifacts.find(modulePath, version, kind);
+      return await this.artifacts.lookup(modulePath, version, kind);
     } catch (err) {
       throw new UnavailableError(`database unavailable: ${(err as Error).message}`);
     }
+  }
+
+  private fill(modulePath: string, version: string, kind: ArtifactKind, key: string, refusal: KnownRefusal | null): Promise<ArtifactRecord> {
+    if (this.flights.has(key)) recordFlightWait(kind);
+    return this.flights.do(key, () => this.refusals.guard(modulePath, version, kind, () => this.fetchOnce(modulePath, version, kind, key), refusal));
   }
 
   private async readBlob(key: string, record: ArtifactRecord): Promise<Buffer | Readable> {

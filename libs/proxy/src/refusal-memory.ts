@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MODGATE_CONFIG, type ModgateConfig } from '#config';
-import { RefusalRepository, type ArtifactKind } from '#db';
+import { RefusalRepository, type ArtifactKind, type KnownRefusal } from '#db';
 import { GoneError, NotFoundError, UnavailableError } from './errors.js';
 import { ModuleSourceRouter } from './module-source.router.js';
 
@@ -28,10 +28,13 @@ export class RefusalMemory {
     this.notFoundTtlMs = config.cache.notFoundTtlSeconds * 1000;
   }
 
-  /** Runs `resolve` unless the same request was refused (then throws that refusal again); remembers a new refusal. */
-  async guard<T>(modulePath: string, version: string, kind: ArtifactKind, resolve: () => Promise<T>): Promise<T> {
-    const known = await this.find(modulePath, version, kind);
-    if (known) throw known.status === 410 ? new GoneError(known.message) : new NotFoundError(known.message);
+  /**
+   * Runs `resolve` unless the same request was refused (then throws that refusal again); remembers a
+   * new refusal. `known`: the refusal in force as the caller already looked it up (null: none).
+   */
+  async guard<T>(modulePath: string, version: string, kind: ArtifactKind, resolve: () => Promise<T>, known?: KnownRefusal | null): Promise<T> {
+    const refusal = known === undefined ? await this.find(modulePath, version, kind) : known;
+    if (refusal) throw refusalError(refusal);
     try {
       return await resolve();
     } catch (err) {
@@ -60,4 +63,9 @@ export class RefusalMemory {
       this.logger.warn(`cannot record the refusal of ${modulePath}@${version}: ${(failure as Error).message}`);
     }
   }
+}
+
+/** The error a remembered refusal is answered with again. */
+export function refusalError(refusal: KnownRefusal): GoneError | NotFoundError {
+  return refusal.status === 410 ? new GoneError(refusal.message) : new NotFoundError(refusal.message);
 }

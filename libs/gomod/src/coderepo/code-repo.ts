@@ -27,6 +27,7 @@ import { listVersions } from './versions.js';
  */
 export class CodeRepo {
   private readonly loc: ModuleLocation;
+  private viewOnce?: RepoView;
 
   /** Throws GoModError when `modulePath` is invalid or cannot live in a repository rooted at `codeRoot`. */
   constructor(
@@ -35,6 +36,15 @@ export class CodeRepo {
     private readonly repo: RepoReader,
   ) {
     this.loc = locateModule(modulePath, codeRoot);
+  }
+
+  /**
+   * One snapshot of the repository for this CodeRepo's life: its refs are read once and every git
+   * answer is cached, so a `.mod` or `.zip` that stats its version first resolves it only once.
+   * Make a new CodeRepo to see the repository as it is after a fetch.
+   */
+  private get view(): RepoView {
+    return (this.viewOnce ??= new RepoView(this.repo));
   }
 
   /** M. */
@@ -49,7 +59,7 @@ export class CodeRepo {
 
   /** §3.4 `@v/list`: canonical tagged versions, then the allowed `+incompatible` ones. */
   versions(): Promise<string[]> {
-    return listVersions(new RepoView(this.repo), this.loc);
+    return listVersions(this.view, this.loc);
   }
 
   /**
@@ -58,12 +68,12 @@ export class CodeRepo {
    */
   stat(query: string): Promise<RevInfo> {
     if (query === 'latest') return this.latest();
-    return this.statIn(new RepoView(this.repo), query);
+    return this.statIn(this.view, query);
   }
 
   /** §3.7 Latest(): the remote HEAD commit as a tagged version or a pseudo-version. */
   async latest(): Promise<RevInfo> {
-    const view = new RepoView(this.repo);
+    const view = this.view;
     let info;
     try {
       info = await view.latest();
@@ -76,7 +86,7 @@ export class CodeRepo {
 
   /** §5.2: the `.mod` bytes of a canonical version: the raw go.mod, or `module <M>\n` without one. */
   async goMod(version: string): Promise<Buffer> {
-    const dir = await this.servedDir(new RepoView(this.repo), version);
+    const dir = await this.servedDir(this.view, version);
     return dir.goMod ?? legacyGoMod(this.loc.modulePath);
   }
 
@@ -86,7 +96,7 @@ export class CodeRepo {
    * exceed x/mod's limits (then `out` holds a partial archive and must be discarded).
    */
   async zip(version: string, out: NodeJS.WritableStream): Promise<ModuleZipResult> {
-    const dir = await this.servedDir(new RepoView(this.repo), version);
+    const dir = await this.servedDir(this.view, version);
     return writeModuleZip(this.repo, this.loc.modulePath, version, dir, out);
   }
 
