@@ -19,7 +19,7 @@ const project = {
   // fastify's inject() requires the ESM-only `cookie` from CommonJS: let swc transform it.
   transformIgnorePatterns: ['/node_modules/(?!(cookie)/)'],
   moduleNameMapper: {
-    '^#(audit|auth|config|db|gomod|logging|metrics|policy|proxy|storage|sync|upstream|vcs)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#(audit|auth|config|db|gomod|logging|metrics|policy|proxy|storage|sync|upstream|vcs|vuln)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };

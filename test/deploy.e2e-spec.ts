@@ -317,7 +317,7 @@ describe('operator guide (docs/)', () => {
     const usage = execFileSync(process.execPath, [repo('dist', 'apps', 'modgate-cli', 'src', 'main.js'), '--help'], { encoding: 'utf8' });
     const listed = usage.slice(usage.indexOf('commands:'), usage.indexOf('environment:'));
     const commands = new Set([...listed.matchAll(/^ {2}([a-z-]+)/gm)].map((m) => m[1]!));
-    expect([...commands].sort()).toEqual(['audit', 'doctor', 'login', 'logout', 'policy', 'serve', 'sync', 'token', 'unlock', 'warm']);
+    expect([...commands].sort()).toEqual(['audit', 'doctor', 'login', 'logout', 'policy', 'serve', 'sync', 'token', 'unlock', 'vuln', 'warm']);
     const used = new Set<string>();
     for (const file of docs) {
       const text = readFileSync(file, 'utf8');

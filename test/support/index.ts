@@ -14,3 +14,4 @@ export * from './stack.js';
 export * from './static-server.js';
 export * from './tls.js';
 export * from './tmp.js';
+export * from './vulndb-fixture.js';

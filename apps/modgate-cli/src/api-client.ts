@@ -38,6 +38,24 @@ export class ApiClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  /** A POST of raw bytes (a zip upload), or of nothing; the JSON answer as in {@link request}. */
+  async upload<T>(path: string, body: Buffer | undefined, contentType: string): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.authorization) headers.authorization = this.authorization;
+    if (body) headers['content-type'] = contentType;
+    const url = this.url(path);
+    let response: Response;
+    try {
+      response = await fetch(url, { method: 'POST', headers, body });
+    } catch (err) {
+      const cause = (err as Error & { cause?: Error }).cause;
+      throw new CliError(`cannot reach ${this.baseUrl}: ${cause?.message ?? (err as Error).message}`);
+    }
+    const text = await response.text();
+    if (!response.ok) throw new ApiError(response.status, `POST ${path}: ${response.status} ${errorText(text)}`);
+    return JSON.parse(text) as T;
+  }
+
   /** A GET whose body the caller streams (exports); errors as in {@link request}. */
   async stream(path: string): Promise<Response> {
     const headers: Record<string, string> = {};

@@ -6,6 +6,7 @@ import type { ApiClient } from './api-client.js';
 import { CliError, UsageError } from './api-client.js';
 import { parseFlags } from './cli-flags.js';
 import { ProgressBar } from './progress-bar.js';
+import { auditExposure } from './vuln.command.js';
 
 /** The filters every audit subcommand accepts; they are the admin API's query parameters. */
 export const FILTER_FLAGS = ['principal', 'group', 'module', 'version', 'action', 'status', 'from', 'to', 'ip'] as const;
@@ -15,6 +16,7 @@ export const AUDIT_USAGE = `usage:
   modgate audit export [filters] [--format csv|ndjson] [--out FILE] [--order asc|desc]
   modgate audit verify                                          check the hash chain; exit 1 if broken
   modgate audit who-pulled <module>@<version>                   the blast radius of a bad release
+  modgate audit exposure <GO-id>                                who pulled a version a vulnerability affects
   modgate audit summary [--from T] [--to T]                     top modules and principals
 
 filters: --principal NAME --group NAME --module PREFIX --version V --action goproxy.zip|goproxy|auth...
@@ -55,6 +57,8 @@ export async function auditCommand(api: ApiClient, args: string[], io: CliOutput
       return auditWhoPulled(api, rest, io);
     case 'summary':
       return auditSummary(api, rest, io);
+    case 'exposure':
+      return auditExposure(api, rest, io);
     case undefined:
     case 'help':
     case '--help':

@@ -8,6 +8,7 @@ import { SERVE_USAGE } from './serve.command.js';
 import { SYNC_USAGE } from './sync.command.js';
 import { TOKEN_USAGE } from './token.command.js';
 import { UNLOCK_USAGE } from './unlock.command.js';
+import { VULN_USAGE } from './vuln.command.js';
 import { WARM_USAGE } from './warm-usage.js';
 
 const USAGE = `usage: modgate <command> [arguments]       (modgate <command> --help: its usage)
@@ -24,6 +25,8 @@ commands:
   audit export --format csv|ndjson [--out FILE] [filters]   every matching event, with a progress bar
   audit verify                  check the audit log's hash chain (exit status 1 if broken)
   audit who-pulled <module>@<version>, audit summary   (modgate audit help: all filters)
+  audit exposure <GO-id>        who pulled a version a known vulnerability affects, also before it was published
+  vuln import <dir|zip> | --feed   import the Go vulnerability database (air-gapped: an export), vuln status
   token create <name> [--scopes read,admin] [--days N] [--modules GLOBS] [--owner NAME]
   token list [--all] [--revoked], token revoke <id>
   unlock <user> [--ip ADDRESS] | --ip ADDRESS | --all | --list   lift failed-login locks
@@ -57,6 +60,7 @@ const commands: Record<string, Command> = {
   sync: { usage: SYNC_USAGE, run: async (args) => (await import('./sync.command.js')).syncCommand(ApiClient.fromEnv(), args) },
   audit: { usage: AUDIT_USAGE, run: async (args) => (await import('./audit.command.js')).auditCommand(ApiClient.fromEnv(), args) },
   token: { usage: TOKEN_USAGE, run: async (args) => (await import('./token.command.js')).tokenCommand(ApiClient.fromEnv(), args) },
+  vuln: { usage: VULN_USAGE, run: async (args) => (await import('./vuln.command.js')).vulnCommand(ApiClient.fromEnv(), args) },
   unlock: { usage: UNLOCK_USAGE, run: async (args) => (await import('./unlock.command.js')).unlockCommand(ApiClient.fromEnv(), args) },
 };
 

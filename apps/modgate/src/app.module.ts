@@ -9,6 +9,7 @@ import { PolicyModule } from '#policy';
 import { ProxyExceptionFilter, ProxyModule } from '#proxy';
 import { StorageModule } from '#storage';
 import { SyncModule } from '#sync';
+import { VulnModule } from '#vuln';
 import { AdminPageController } from './admin/admin-page.controller.js';
 import { AuditController } from './admin/audit.controller.js';
 import { ClientConfigController } from './client-config.controller.js';
@@ -23,7 +24,7 @@ export class AppModule {
   static forRoot(config: ModgateConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, StorageModule, AuditModule, AuthModule, PolicyModule, ProxyModule, SyncModule, MetricsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, StorageModule, AuditModule, AuthModule, VulnModule, PolicyModule, ProxyModule, SyncModule, MetricsModule],
       controllers: [HealthController, AuditController, AdminPageController, ApiDocsController, MetricsController, ClientConfigController],
       providers: [{ provide: APP_FILTER, useClass: ProxyExceptionFilter }, OpenApiDocs, HousekeepingService],
     };

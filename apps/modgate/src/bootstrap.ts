@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { ModgateConfig } from '#config';
 import { NestPinoLogger, RequestLogController, createLogger, exposeRequestIds, logRoutes, requestIdOf } from '#logging';
+import { acceptZipUploads } from '#vuln';
 import { secureApiHeaders } from './api-headers.js';
 import { AppModule } from './app.module.js';
 import { buildOpenApiDocument } from './docs/openapi-document.js';
@@ -42,7 +43,7 @@ export async function bootstrap(config: ModgateConfig, log: PinoLogger = createL
 export async function createApp(config: ModgateConfig, log: PinoLogger): Promise<NestFastifyApplication> {
   const options = {
     loggerInstance: log,
-    logController: new RequestLogController(config.audit.trustedProxies),
+    logController: new RequestLogController(config.audit.trustedProxies, log),
     genReqId: requestIdOf,
     // Module paths are long wildcard parameters.
     routerOptions: { maxParamLength: 4096 },
@@ -63,6 +64,7 @@ export async function createApp(config: ModgateConfig, log: PinoLogger): Promise
     rawBody: true,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  acceptZipUploads(fastify);
   exposeRequestIds(fastify);
   secureApiHeaders(fastify);
   logRoutes(fastify, log);

@@ -9,7 +9,7 @@ export interface RequestKind {
   detail?: { db?: string; provider?: string };
 }
 
-const NOT_AUDITED = /^\/(healthz|readyz|metrics|api|admin|favicon\.ico)(\/|\?|$)/;
+const NOT_AUDITED = /^\/(healthz|readyz|metrics|api|admin|vulndb|favicon\.ico)(\/|\?|$)/;
 
 /**
  * The audit action of a request to a GOPROXY, sumdb or webhook route (`goproxy.zip`,

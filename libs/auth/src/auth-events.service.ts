@@ -10,6 +10,7 @@ export type AuthEvent =
   | { type: 'user-changed'; name: string }
   | { type: 'policy-changed' }
   | { type: 'logins-unlocked'; user?: string; ip?: string }
+  | { type: 'vulndb-changed' }
   | { type: 'resync' };
 
 const CHANNEL = 'modgate_auth';

@@ -70,6 +70,8 @@ export interface ModgateConfig {
   log: { level: LogLevelSetting; format?: 'json' | 'pretty' };
   /** The `policies:` block as validated at start (libs/policy reloads it from `configFile`). */
   policies: PolicyDocument;
+  /** The Go vulnerability database feed: an http(s) URL imported every `intervalSeconds` (unset: imports only by hand). */
+  vulndb: { url?: string; intervalSeconds: number };
   /** The YAML file named by MODGATE_CONFIG, if any. */
   configFile?: string;
 }
@@ -191,6 +193,11 @@ export const rawConfigSchema = z
     trustedProxies: trustedProxiesSchema.default([]),
     logLevel: z.enum(LOG_LEVEL_SETTINGS).default('info'),
     logFormat: z.enum(['json', 'pretty']).optional(),
+    vulndbUrl: z
+      .string()
+      .regex(/^https?:\/\/[^\s/@]+(\/\S*)?$/, 'must be an https (or http) URL without credentials')
+      .optional(),
+    vulndbIntervalSeconds: z.coerce.number().int().min(60).max(7 * 86400).default(3600),
   })
   .strict()
   .superRefine((raw, ctx) => {
@@ -273,6 +280,7 @@ export function toModgateConfig(raw: z.output<typeof rawConfigSchema>, cwd: stri
     },
     policies: raw.policies,
     log: { level: raw.logLevel, format: raw.logFormat },
+    vulndb: { url: raw.vulndbUrl?.replace(/\/+$/, ''), intervalSeconds: raw.vulndbIntervalSeconds },
     audit: { enabled: raw.audit === 'on', failOpen: raw.auditFailOpen, retentionDays: raw.auditRetentionDays, trustedProxies: raw.trustedProxies },
   };
 }

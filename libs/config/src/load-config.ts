@@ -37,6 +37,8 @@ export const ENV_SETTINGS: Record<string, string> = {
   MODGATE_TRUSTED_PROXIES: 'trustedProxies',
   MODGATE_LOG_LEVEL: 'logLevel',
   MODGATE_LOG_FORMAT: 'logFormat',
+  MODGATE_VULNDB_URL: 'vulndbUrl',
+  MODGATE_VULNDB_INTERVAL_SECONDS: 'vulndbIntervalSeconds',
 };
 
 /** A setting that stops the start, named the way the user wrote it. */

@@ -35,6 +35,38 @@ const denyRule = z
   })
   .strict();
 
+const vulnerabilityMode = z.enum(['block', 'warn', 'off']);
+
+/** `2027-01-31` (through the end of that day, UTC) or an RFC 3339 time. */
+const expiry = z
+  .string()
+  .regex(/^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d))?$/, 'must be a date (2027-01-31) or an RFC 3339 time')
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be a real date');
+
+const vulnerabilityException = z
+  .object({
+    /** The advisory's GO- id (or one of its CVE-/GHSA- aliases). */
+    advisory: z.string().regex(/^[A-Za-z][A-Za-z0-9._:-]{1,63}$/, 'must be an advisory id such as GO-2024-0001'),
+    /** Modules it covers; every module of the advisory when unset. */
+    module: modulePattern.optional(),
+    /** Versions it covers (a constraint like deny rules'); every affected version when unset. */
+    versions: z.string().min(1).max(256).optional(),
+    reason: z.string().min(1).max(300).regex(/^[^\n\r]*$/, 'must be one line'),
+    owner: z.string().min(1).max(128).regex(/^[^\n\r]*$/, 'must be one line'),
+    expires: expiry,
+  })
+  .strict();
+
+/** What known-vulnerable versions do: `block` (hidden, 403), `warn` (served, audited), `off`. */
+const vulnerabilities = z
+  .object({
+    mode: vulnerabilityMode.optional(),
+    /** Per module pattern; the first matching rule wins over `mode`. */
+    modules: z.array(z.object({ pattern: modulePattern, mode: vulnerabilityMode }).strict()).default([]),
+    exceptions: z.array(vulnerabilityException).default([]),
+  })
+  .strict();
+
 /**
  * Policies as code: the YAML `policies:` block (reloaded when the file changes) and the document
  * stored through `PUT /api/policies` have this shape.
@@ -48,6 +80,8 @@ export const policyDocumentSchema = z
     publicModules: z.array(subject).optional(),
     /** Named groups of deny rules; the group's name is shown as `(policy <name>)`. */
     deny: z.array(z.object({ name, rules: z.array(denyRule).min(1) }).strict()).default([]),
+    /** Known-vulnerable versions from the imported Go vulnerability database. */
+    vulnerabilities: vulnerabilities.optional(),
   })
   .strict();
 

@@ -8,7 +8,7 @@ import { RequestLogController, exposeRequestIds, logRoutes } from './request-log
 const serverLoggingTo = (out: Writable, trustedProxies: string[]) => {
   const log = createLogger({ level: 'debug', format: 'json' }, out);
   // Typed as modgate's instance (Nest's adapter): Fastify types a pino-logged instance apart.
-  const app = Fastify({ loggerInstance: log, logController: new RequestLogController(trustedProxies), genReqId: requestIdOf }) as unknown as FastifyInstance;
+  const app = Fastify({ loggerInstance: log, logController: new RequestLogController(trustedProxies, log), genReqId: requestIdOf }) as unknown as FastifyInstance;
   exposeRequestIds(app);
   logRoutes(app, log);
   return app;

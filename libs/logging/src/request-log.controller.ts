@@ -15,11 +15,17 @@ interface RequestPrincipal {
  */
 export class RequestLogController extends LogController {
   private readonly ips: ClientIpResolver;
+  /**
+   * The request lines' logger: without redaction, since a line holds only the fields below, none
+   * of them a secret (redacting each line cost ~25 µs, a seventh of a cached pull's CPU).
+   */
+  private readonly lines: Logger;
 
-  /** `trustedProxies`: whose `X-Forwarded-For` names the client (the audit log's rule). */
-  constructor(trustedProxies: readonly string[]) {
+  /** `trustedProxies`: whose `X-Forwarded-For` names the client (the audit log's rule); `log`: the server's logger. */
+  constructor(trustedProxies: readonly string[], log: Logger) {
     super();
     this.ips = new ClientIpResolver(trustedProxies);
+    this.lines = log.child({}, { redact: { paths: [] } });
   }
 
   override incomingRequest(): void {}
@@ -37,7 +43,7 @@ export class RequestLogController extends LogController {
       ip: this.ips.resolve(request.socket?.remoteAddress, request.headers['x-forwarded-for']),
     };
     if (error) reply.log.error({ ...line, err: error }, 'request');
-    else reply.log.info(line, 'request');
+    else this.lines.info({ reqId: request.id, ...line }, 'request');
   }
 }
 

@@ -8,6 +8,7 @@ export * from './git-metrics.js';
 export * from './audit-metrics.js';
 export * from './auth-metrics.js';
 export * from './sync-metrics.js';
+export * from './vuln-metrics.js';
 export * from './metrics-listener.js';
 export * from './metrics-http.hook.js';
 export * from './metrics.module.js';

@@ -2,6 +2,7 @@ import { ADMIN_GROUP } from '#auth';
 import type { Permission, PolicyDocument } from '#config';
 import { BadPatternError, checkModulePattern } from './module-pattern.js';
 import { BadConstraintError, parseVersionConstraint, type VersionConstraint } from './version-constraint.js';
+import { compileVulnerabilityPolicy, VulnerabilitySettingError, type VulnerabilityPolicy } from './vulnerability-policy.js';
 
 /** Roles every policy has; documents may add roles but not redefine these. */
 export const BUILTIN_ROLES: Readonly<Record<string, readonly Permission[]>> = {
@@ -38,6 +39,8 @@ export interface Policy {
   /** Subjects that may read public (upstream) modules. */
   publicModules: ReadonlySet<string>;
   deny: readonly CompiledDenyRule[];
+  /** What known-vulnerable versions do (`vulnerabilities:`). */
+  vulnerabilities: VulnerabilityPolicy;
 }
 
 /** A policy document that is well-formed but does not make sense; `path` names the setting. */
@@ -98,8 +101,19 @@ export function compilePolicy(documents: ReadonlyArray<{ source: 'file' | 'api';
       });
     });
     if (publicModules === undefined && doc.publicModules !== undefined) publicModules = new Set(doc.publicModules);
+    doc.vulnerabilities?.modules.forEach((rule, j) => checkGlob(rule.pattern, `${prefix}.vulnerabilities.modules[${j}].pattern`));
+    doc.vulnerabilities?.exceptions.forEach((exception, j) => {
+      if (exception.module !== undefined) checkGlob(exception.module, `${prefix}.vulnerabilities.exceptions[${j}].module`);
+    });
   }
-  return { roles, bindings, publicModules: publicModules ?? new Set(['authenticated']), deny };
+  let vulnerabilities: VulnerabilityPolicy;
+  try {
+    vulnerabilities = compileVulnerabilityPolicy(documents);
+  } catch (err) {
+    if (err instanceof VulnerabilitySettingError) throw new PolicyError(err.path, err.message);
+    throw err;
+  }
+  return { roles, bindings, publicModules: publicModules ?? new Set(['authenticated']), deny, vulnerabilities };
 }
 
 function checkGlob(glob: string, path: string): void {

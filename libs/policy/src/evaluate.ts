@@ -1,7 +1,9 @@
 import type { Permission } from '#config';
 import { describePrincipal, type Principal, type Scope } from '#auth';
+import type { AdvisoryHit } from '#vuln';
 import type { CompiledDenyRule, Policy } from './compile-policy.js';
 import { matchesAnyModulePattern, matchesModulePattern } from './module-pattern.js';
+import { decideVulnerability, vulnerableReason } from './vulnerability-policy.js';
 
 /** What is being asked: read or sync a module (optionally one version), or administer modgate. */
 export interface AccessRequest {
@@ -12,6 +14,10 @@ export interface AccessRequest {
   version?: string;
   /** `upstream` modules may be readable by everyone (`publicModules`); `private` ones need a binding. */
   source?: 'private' | 'upstream';
+  /** The advisories affecting `modulePath@version` (from the vulnerability index); none when unset. */
+  advisories?: readonly AdvisoryHit[];
+  /** The time exceptions are judged at (ms); default now. */
+  now?: number;
 }
 
 /** The evaluator's answer; `reason` is the one line the client sees after `modgate: `. */
@@ -24,7 +30,7 @@ const SCOPE_OF: Record<Permission, Scope> = { 'module:read': 'read', 'module:syn
 /**
  * Decides whether `principal` may do `request` under `policy`. Pure: same inputs, same answer.
  *
- * Order: deny rules (for everyone, admins included) -> the credential's scope -> a token's module
+ * Order: deny rules and known vulnerabilities in block mode (for everyone, admins included) -> the credential's scope -> a token's module
  * restriction -> public modules -> role bindings. Nothing matching means no (deny by default). The
  * anonymous principal only exists with MODGATE_AUTH=off and for the pulls of a try-out instance,
  * where only deny rules apply.
@@ -34,6 +40,8 @@ export function evaluate(policy: Policy, principal: Principal, request: AccessRe
   if (action === 'module:read' && modulePath !== undefined) {
     const rule = findDenyRule(policy, modulePath, version);
     if (rule) return refuse(blockedReason(rule, modulePath, version));
+    const vulnerable = blockingAdvisories(policy, request);
+    if (vulnerable) return refuse(vulnerableReason(modulePath, version!, vulnerable));
   }
   if (principal.kind === 'anonymous') return ALLOWED;
 
@@ -83,6 +91,14 @@ export function findDenyRule(policy: Policy, modulePath: string, version?: strin
     if (version !== undefined && rule.versions.matches(version)) return rule;
   }
   return undefined;
+}
+
+/** The advisories that refuse the request in block mode (none excepted), or undefined. */
+export function blockingAdvisories(policy: Policy, request: AccessRequest): readonly AdvisoryHit[] | undefined {
+  const { modulePath, version, advisories } = request;
+  if (modulePath === undefined || version === undefined || !advisories || advisories.length === 0) return undefined;
+  const decision = decideVulnerability(policy.vulnerabilities, modulePath, version, advisories, request.now ?? Date.now());
+  return decision.mode === 'block' && decision.open.length > 0 ? decision.open : undefined;
 }
 
 /** `golang.org/x/text@v0.3.7 is blocked: CVE-2022-32149 (policy security-baseline)` */

@@ -1,11 +1,13 @@
 import { describePrincipal, type Principal } from '#auth';
 import type { CompiledBinding, CompiledDenyRule, Policy, PolicySource } from './compile-policy.js';
-import { evaluate, findDenyRule, subjectsOf, type AccessRequest, type Decision } from './evaluate.js';
+import { blockingAdvisories, evaluate, findDenyRule, subjectsOf, type AccessRequest, type Decision } from './evaluate.js';
 import { matchesAnyModulePattern, matchesModulePattern } from './module-pattern.js';
+import { decideVulnerability, vulnerabilityModeFor, type VulnerabilityMode } from './vulnerability-policy.js';
 
 /** The part of the policy that decided a request. */
 export type DecidingRule =
   | { kind: 'deny-rule'; policy: string; source: PolicySource; module: string; versions?: string; reason: string }
+  | { kind: 'vulnerability'; mode: 'block'; modeFrom: string; advisories: Array<{ id: string; aliases: string[]; fixed: string | null }> }
   | { kind: 'binding'; name?: string; source: PolicySource; subjects: string[]; role: string; modules: string[]; matchedSubjects: string[]; matchedModule?: string }
   | { kind: 'public-modules'; subjects: string[]; matchedSubjects: string[] }
   | { kind: 'token-scope'; scopes: string[] }
@@ -18,6 +20,17 @@ export interface Explanation {
   decision: Decision;
   rule: DecidingRule;
   subjects: string[];
+  /** What the vulnerability policy says about the version (also when it did not decide); null without a version. */
+  vulnerabilities: VulnerabilityExplanation | null;
+}
+
+/** The vulnerability policy's view of one module version. */
+export interface VulnerabilityExplanation {
+  mode: VulnerabilityMode;
+  modeFrom: string;
+  /** Advisories no exception covers. */
+  open: Array<{ id: string; aliases: string[]; fixed: string | null }>;
+  excepted: Array<{ id: string; owner: string; reason: string; expires: string }>;
 }
 
 /**
@@ -28,7 +41,20 @@ export interface Explanation {
 export function explain(policy: Policy, principal: Principal, request: AccessRequest): Explanation {
   const decision = evaluate(policy, principal, request);
   const subjects = principal.kind === 'anonymous' ? [] : [...subjectsOf(principal)];
-  return { decision, rule: decidingRule(policy, principal, request, new Set(subjects)), subjects };
+  return { decision, rule: decidingRule(policy, principal, request, new Set(subjects)), subjects, vulnerabilities: explainVulnerabilities(policy, request) };
+}
+
+function explainVulnerabilities(policy: Policy, request: AccessRequest): VulnerabilityExplanation | null {
+  const { modulePath, version } = request;
+  if (modulePath === undefined || version === undefined) return null;
+  const { mode, from } = vulnerabilityModeFor(policy.vulnerabilities, modulePath);
+  const decision = decideVulnerability(policy.vulnerabilities, modulePath, version, request.advisories ?? [], request.now ?? Date.now());
+  return {
+    mode,
+    modeFrom: from,
+    open: decision.open.map((h) => ({ id: h.id, aliases: [...h.aliases], fixed: h.fixed })),
+    excepted: decision.excepted.map(({ hit, exception }) => ({ id: hit.id, owner: exception.owner, reason: exception.reason, expires: exception.expires })),
+  };
 }
 
 function decidingRule(policy: Policy, principal: Principal, request: AccessRequest, subjects: ReadonlySet<string>): DecidingRule {
@@ -36,6 +62,11 @@ function decidingRule(policy: Policy, principal: Principal, request: AccessReque
   if (action === 'module:read' && modulePath !== undefined) {
     const rule = findDenyRule(policy, modulePath, version);
     if (rule) return denyRule(rule);
+    const vulnerable = blockingAdvisories(policy, request);
+    if (vulnerable) {
+      const { from } = vulnerabilityModeFor(policy.vulnerabilities, modulePath);
+      return { kind: 'vulnerability', mode: 'block', modeFrom: from, advisories: vulnerable.map((h) => ({ id: h.id, aliases: [...h.aliases], fixed: h.fixed })) };
+    }
   }
   if (principal.kind === 'anonymous') return { kind: 'anonymous' };
   const scope = action === 'module:read' ? 'read' : 'admin';
@@ -80,6 +111,8 @@ export function describeDecidingRule(rule: DecidingRule, principal: Principal): 
   switch (rule.kind) {
     case 'deny-rule':
       return `deny rule of policy ${rule.policy} (${rule.source}): module ${rule.module}${rule.versions ? ` versions ${rule.versions}` : ''}: ${rule.reason}`;
+    case 'vulnerability':
+      return `known vulnerability, block mode (${rule.modeFrom}): ${rule.advisories.map((a) => a.id).join(', ')}`;
     case 'binding':
       return `binding ${rule.name ?? '(unnamed)'} (${rule.source}): ${rule.matchedSubjects.join(', ')} -> role ${rule.role}${rule.matchedModule ? ` on ${rule.matchedModule}` : ''}`;
     case 'public-modules':

@@ -6,3 +6,5 @@ export * from './policy.service.js';
 export * from './module-access.service.js';
 export * from './policy.module.js';
 export * from './explain.js';
+export * from './vulnerability-policy.js';
+export * from './vulnerability-exceptions.service.js';

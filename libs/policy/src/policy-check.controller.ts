@@ -25,7 +25,7 @@ export class PolicyCheckController {
   @Get()
   @ApiOperation({
     summary: 'Explain a policy decision',
-    description: 'Allowed or denied for reading `module` (at `version`), and the deny rule or binding that decided. Groups default to the local user\'s.',
+    description: 'Allowed or denied for reading `module` (at `version`), and the deny rule, known vulnerability or binding that decided. Groups default to the local user\'s.',
   })
   @ApiQueryFrom(checkQuery, {
     user: 'User name (or give token).',
@@ -34,7 +34,7 @@ export class PolicyCheckController {
     module: 'Module path.',
     version: 'Semantic version; without it only unversioned deny rules apply.',
   })
-  @ApiOkResponse({ description: '`{ allowed, reason, principal, groups, groupsFrom, subjects, module, version, source, rule, decidedBy }`' })
+  @ApiOkResponse({ description: '`{ allowed, reason, principal, groups, groupsFrom, subjects, module, version, source, rule, decidedBy, vulnerabilities }` (`rule.kind` `vulnerability`: a known vulnerability in block mode decided)' })
   @ApiErrors(400, 403, 404)
   check(@CurrentPrincipal() viewer: Principal, @Query() query: unknown) {
     return this.checks.check(viewer, parseQuery(query));

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InvalidRequestError, LocalUserService, RecordNotFoundError, TokenService, type Principal } from '#auth';
 import { canonicalVersion, isValidModulePath } from '#gomod';
 import { OriginMatcher } from '#vcs';
-import { describeDecidingRule, explain, type DecidingRule } from './explain.js';
+import { AdvisoryIndexService } from '#vuln';
+import { describeDecidingRule, explain, type DecidingRule, type VulnerabilityExplanation } from './explain.js';
 import { PolicyService } from './policy.service.js';
 
 /** Who and what to check: a user (or a token by id or name), a module and optionally a version. */
@@ -32,6 +33,8 @@ export interface PolicyCheckResult {
   rule: DecidingRule;
   /** {@link rule} as one line. */
   decidedBy: string;
+  /** Known vulnerabilities of the version and what the policy does about them; null without a version. */
+  vulnerabilities: VulnerabilityExplanation | null;
 }
 
 /** Explains what the current policy says about one principal reading one module version. */
@@ -42,6 +45,7 @@ export class PolicyCheckService {
     private readonly origins: OriginMatcher,
     private readonly users: LocalUserService,
     private readonly tokens: TokenService,
+    private readonly advisories: AdvisoryIndexService,
   ) {}
 
   async check(viewer: Principal, query: PolicyCheckQuery): Promise<PolicyCheckResult> {
@@ -53,7 +57,8 @@ export class PolicyCheckService {
     }
     const { principal, groupsFrom } = await this.principalFor(viewer, query);
     const source = this.origins.claims(query.module) ? 'private' : 'upstream';
-    const { decision, rule, subjects } = explain(this.policies.current(), principal, { action: 'module:read', modulePath: query.module, version, source });
+    const advisories = version !== undefined ? this.advisories.affecting(query.module, version) : [];
+    const { decision, rule, subjects, vulnerabilities } = explain(this.policies.current(), principal, { action: 'module:read', modulePath: query.module, version, source, advisories, now: Date.now() });
     return {
       allowed: decision.allowed,
       reason: decision.allowed ? null : decision.reason,
@@ -66,6 +71,7 @@ export class PolicyCheckService {
       source,
       rule,
       decidedBy: describeDecidingRule(rule, principal),
+      vulnerabilities,
     };
   }
 

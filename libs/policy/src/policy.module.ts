@@ -8,6 +8,7 @@ import { PolicyCheckController } from './policy-check.controller.js';
 import { PolicyCheckService } from './policy-check.service.js';
 import { PolicyRepository } from './policy.repository.js';
 import { PolicyService } from './policy.service.js';
+import { VulnerabilityExceptionsAudit } from './vulnerability-exceptions.service.js';
 
 /** May-you: the effective policy, ModuleAccess for the GOPROXY routes, and `/api/policies`. */
 @Global()
@@ -19,6 +20,7 @@ import { PolicyService } from './policy.service.js';
     PolicyService,
     ModuleAccess,
     PolicyCheckService,
+    VulnerabilityExceptionsAudit,
     { provide: PERMISSION_CHECKER, useExisting: ModuleAccess },
   ],
   exports: [PolicyService, ModuleAccess, PERMISSION_CHECKER],

@@ -31,6 +31,7 @@ export class GoproxyController {
   async serve(@Req() req: FastifyRequest, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     const answer = await this.goproxy.answer(req.url, principal);
     if (answer.cacheHit !== undefined) auditNote(req).cacheHit = answer.cacheHit;
+    if (answer.auditDetail) auditNote(req).detail = { ...auditNote(req).detail, ...answer.auditDetail };
     return sendAnswer(reply, answer);
   }
 }

@@ -56,11 +56,12 @@ export class GoproxyService {
         if (kind === 'info' && !isStorableVersion(modulePath, version)) {
           const body = await this.index.query(modulePath, version);
           // A query (branch, `v1.2`) resolves to a version the deny rules must see too.
-          this.access.assertCanRead(principal, modulePath, resolvedVersion(body));
-          return { contentType: CONTENT_TYPES.info, cacheControl: CACHE_NONE, body };
+          const resolved = resolvedVersion(body);
+          this.access.assertCanRead(principal, modulePath, resolved);
+          return { contentType: CONTENT_TYPES.info, cacheControl: CACHE_NONE, body, ...this.vulnerabilityDetail(modulePath, resolved) };
         }
         const { record, body, cacheHit } = await this.artifacts.open(modulePath, version, kind);
-        return { contentType: CONTENT_TYPES[kind], cacheControl: CACHE_IMMUTABLE, body, length: record.size, etag: record.sha256, cacheHit };
+        return { contentType: CONTENT_TYPES[kind], cacheControl: CACHE_IMMUTABLE, body, length: record.size, etag: record.sha256, cacheHit, ...this.vulnerabilityDetail(modulePath, version) };
       }
     }
   }
@@ -80,6 +81,13 @@ export class GoproxyService {
     }
     const { record, body } = await this.artifacts.open(modulePath, pick, 'info');
     return { contentType: 'application/json', cacheControl: this.indexCacheControl, body, length: record.size };
+  }
+
+  /** A served version with advisories (warn mode, or an exception) names them in its audit event. */
+  private vulnerabilityDetail(modulePath: string, version: string | undefined): Pick<ProxyAnswer, 'auditDetail'> {
+    if (version === undefined || !isCanonicalVersion(version)) return {};
+    const note = this.access.vulnerabilityNote(modulePath, version);
+    return note ? { auditDetail: { vulnerability: note.vulnerability, advisories: note.advisories } } : {};
   }
 
   /** Valid requests are cached; malformed ones throw every time (and are never cached). */

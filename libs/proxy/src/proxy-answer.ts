@@ -10,6 +10,8 @@ export interface ProxyAnswer {
   etag?: string;
   /** Artifacts: true when served from modgate's cache, false when this request fetched it from the origin (audited). */
   cacheHit?: boolean;
+  /** Facts for the request's audit event (a known-vulnerable version served in warn mode or by an exception). */
+  auditDetail?: { [key: string]: string | string[] };
 }
 
 /** Writes an answer onto a Fastify reply (used with `@Res({ passthrough: true })`). */

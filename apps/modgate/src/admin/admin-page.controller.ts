@@ -8,6 +8,7 @@ import { Public } from '#auth';
 const TYPES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'admin.js': 'text/javascript; charset=utf-8',
+  'admin-vulns.js': 'text/javascript; charset=utf-8',
   'admin.css': 'text/css; charset=utf-8',
 };
 
