@@ -92,7 +92,7 @@ describe('startStack: every part, modgate in front, clients for it', () => {
 });
 
 describe('startStack: the defaults', () => {
-  it('is PGlite over HTTPS with no upstream, and stops cleanly', async () => {
+  it('is the embedded database (no DATABASE_URL) over HTTPS with no upstream, and stops cleanly', async () => {
     const stack = await startStack({ name: 'stack-defaults' });
     try {
       expect(stack.env).toMatchObject({ MODGATE_UPSTREAM: 'off', MODGATE_SUMDB: 'off' });

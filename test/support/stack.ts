@@ -21,8 +21,8 @@ export interface StackOptions {
   name: string;
   /** HTTPS with a throwaway CA (default), `false` for plain HTTP, or the certificate's extra DNS names. */
   tls?: boolean | { dnsNames: string[] };
-  /** `pglite`: modgate's embedded default (default); `postgres`: a real cluster of the stack's own. */
-  database?: 'pglite' | 'postgres';
+  /** `embedded`: modgate's own default database, no DATABASE_URL (default); `postgres`: a cluster of the stack's own. */
+  database?: 'embedded' | 'postgres';
   /** A slapd of the stack's own. */
   ldap?: boolean;
   /** Blobs in an S3 bucket `modules` on s3rver instead of the data directory. */
@@ -114,7 +114,7 @@ export interface Stack extends StackParts {
 }
 
 /**
- * Starts a whole stack in a temp directory — TLS, Postgres or PGlite, slapd, s3rver, a git host, a
+ * Starts a whole stack in a temp directory — TLS, its own Postgres or modgate's embedded database, slapd, s3rver, a git host, a
  * fixture upstream, a YAML config — then modgate on a free port with the bootstrap admin, and hands
  * back clients for it: the go command, the admin API, a .netrc. On failure what was started is stopped.
  */
