@@ -1,51 +1,5 @@
-# Helpers for bench/audit.sh (sourced after bench/lib.sh, not run): a throwaway Postgres cluster,
-# a tiny GOPROXY upstream, and the SQL that fills audit_event with generated events.
-
-# Stops with one message naming the Debian packages of every missing command.
-audit_require_commands() {
-  local -A needs=([wrk]=wrk [curl]=curl [node]=nodejs [psql]=postgresql-client)
-  local missing=() cmd
-  for cmd in "${!needs[@]}"; do
-    command -v "$cmd" >/dev/null 2>&1 || missing+=("${needs[$cmd]}")
-  done
-  [ -n "$(audit_pg_bin)" ] || missing+=(postgresql)
-  if [ ${#missing[@]} -gt 0 ]; then
-    bench_die "missing commands; install the Debian packages: sudo apt-get install ${missing[*]}"
-  fi
-}
-
-# The bin dir of the newest Debian PostgreSQL (initdb, pg_ctl), or nothing.
-audit_pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
-
-# audit_pg_start DIR PORT: initdb + start a cluster in DIR on 127.0.0.1:PORT (trust auth, default
-# durability: fsync and synchronous_commit on, as in production). As root it runs as `postgres`.
-audit_pg_start() {
-  local dir=$1 port=$2 bin
-  bin=$(audit_pg_bin)
-  mkdir -p "$dir/data" "$dir/sock"
-  local -a as=()
-  if [ "$(id -u)" = 0 ]; then
-    chown -R postgres:postgres "$dir"
-    chmod 755 "$(dirname "$dir")"
-    as=(runuser -u postgres --)
-  fi
-  "${as[@]}" "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
-    || { cat "$dir/initdb.log" >&2; bench_die "initdb failed"; }
-  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 \
-    -o "-p $port -k '$dir/sock' -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB" start >/dev/null \
-    || { cat "$dir/postgres.log" >&2; bench_die "postgres did not start"; }
-}
-
-audit_pg_stop() {
-  local dir=$1 bin
-  bin=$(audit_pg_bin)
-  [ -d "$dir/data" ] || return 0
-  if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1
-  else
-    "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1
-  fi
-}
+# Helpers for bench/audit.sh (sourced after bench/lib.sh, not run): a tiny GOPROXY upstream and
+# the SQL that fills audit_event with generated events.
 
 # audit_upstream DIR PORT: a static GOPROXY tree holding example.com/bench/audit@v1.0.0 served by
 # node on PORT (modgate asks it once, then serves from its cache). Prints the server's pid.

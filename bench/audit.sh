@@ -29,7 +29,7 @@ WARM_SECS=2
 CONNS_LIST=${BENCH_CONNS:-64 256}
 MAIN=dist/apps/modgate/src/main.js
 
-audit_require_commands
+bench_require_commands wrk=wrk curl=curl node=nodejs psql=postgresql-client initdb=postgresql
 
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/modgate-bench-audit.XXXXXX")
 ON_PID='' OFF_PID='' UP_PID=''
@@ -51,7 +51,7 @@ cleanup() {
     kill -KILL "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
   done
-  audit_pg_stop "$BENCH_TMP/pg"
+  bench_pg_stop "$BENCH_TMP/pg"
   rm -rf "$BENCH_TMP"
   exit "$status"
 }
@@ -60,17 +60,12 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- build -------------------------------------------------------------------------------------
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  bench_log "building (npm run build)"
-  npm run build >"$BENCH_TMP/build.log" 2>&1 || { tail -n 30 "$BENCH_TMP/build.log" >&2; bench_die "npm run build failed"; }
-else
-  [ -f "$MAIN" ] || bench_die "BENCH_SKIP_BUILD=1 but $MAIN does not exist"
-fi
+bench_build "$MAIN"
 
 # --- Postgres and the upstream -----------------------------------------------------------------
 PG_PORT=$(bench_free_port)
 bench_log "starting a throwaway Postgres on 127.0.0.1:$PG_PORT"
-audit_pg_start "$BENCH_TMP/pg" "$PG_PORT"
+bench_pg_start "$BENCH_TMP/pg" "$PG_PORT" "-c max_connections=200 -c shared_buffers=256MB"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres)
 "${PSQL[@]}" -d postgres -c 'CREATE DATABASE modgate' || bench_die "CREATE DATABASE failed"
 DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/modgate"
@@ -175,9 +170,6 @@ SUMMARY=$(audit_time_get "$ON/api/audit/summary?from=-7d" 5)
 VERIFY_SAMPLE=$(curl -fsS "$ON/api/audit/events?principal=user-42&from=-7d" | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>console.log(JSON.parse(s).events.length))')
 
 # --- report -------------------------------------------------------------------------------------
-rates() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk 'NF { printf "%.0f\n", $1 / ($3 / 1e6) }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-errors() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk 'NF { e += $4 } END { print e + 0 }'; }
 p99() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk 'NF { printf "%.1f\n", $6 / 1000 }' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 p50() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk 'NF { printf "%.2f\n", $5 / 1000 }' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
@@ -187,18 +179,18 @@ per_req() { awk -v t="$1" -v n="$2" -v u="$TICK_US" 'BEGIN { if (t < 0) t = 0; i
 echo
 echo "modgate audit bench: warm .mod, wrk -t2, median of $ROUNDS rounds x ${SECS}s, HTTP on loopback, real Postgres (fsync on), $(nproc) cores shared by modgate, Postgres and wrk"
 for conns in $CONNS_LIST; do
-  O=$(rates "on-$conns" | median) F=$(rates "off-$conns" | median)
+  O=$(bench_rates "on-$conns" | bench_median_lines) F=$(bench_rates "off-$conns" | bench_median_lines)
   RATIO=$(awk -v a="$O" -v b="$F" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
   COST=$(awk -v a="$O" -v b="$F" 'BEGIN { printf "%.1f", (1 - a / b) * 100 }')
   MET=$(awk -v a="$O" -v b="$F" 'BEGIN { print (a / b >= 0.90 ? "met" : "NOT met") }')
   echo " $conns connections:"
-  printf '  MODGATE_AUDIT=off   %7s req/s   p50 %s ms  p99 %s ms   (rounds: %s)\n' "$F" "$(p50 "off-$conns")" "$(p99 "off-$conns")" "$(rates "off-$conns" | paste -sd' ')"
-  printf '  audit on            %7s req/s   p50 %s ms  p99 %s ms   (rounds: %s)\n' "$O" "$(p50 "on-$conns")" "$(p99 "on-$conns")" "$(rates "on-$conns" | paste -sd' ')"
+  printf '  MODGATE_AUDIT=off   %7s req/s   p50 %s ms  p99 %s ms   (rounds: %s)\n' "$F" "$(p50 "off-$conns")" "$(p99 "off-$conns")" "$(bench_rates "off-$conns" | paste -sd' ')"
+  printf '  audit on            %7s req/s   p50 %s ms  p99 %s ms   (rounds: %s)\n' "$O" "$(p50 "on-$conns")" "$(p99 "on-$conns")" "$(bench_rates "on-$conns" | paste -sd' ')"
   printf '  ratio on/off %s: the audit log costs %s%% of throughput (target < 10%%: %s)\n' "$RATIO" "$COST" "$MET"
   printf '  CPU per request (us): modgate %s off, %s on;  Postgres %s off, %s on\n' \
     "$(per_req "${CPU_MODGATE[off-$conns]}" "${MEASURED[off-$conns]}")" "$(per_req "${CPU_MODGATE[on-$conns]}" "${MEASURED[on-$conns]}")" \
     "$(per_req "${CPU_PG[off-$conns]}" "${MEASURED[off-$conns]}")" "$(per_req "${CPU_PG[on-$conns]}" "${MEASURED[on-$conns]}")"
-  printf '  wrk errors (socket + non-2xx): off %s, on %s\n' "$(errors "off-$conns")" "$(errors "on-$conns")"
+  printf '  wrk errors (socket + non-2xx): off %s, on %s\n' "$(bench_errors "off-$conns")" "$(bench_errors "on-$conns")"
 done
 printf ' audited runs: %s requests completed (wrk, incl. warm-ups), %s events committed (more events: requests in flight when wrk stopped)\n' "$ON_REQUESTS" "$RECORDED"
 printf ' CPU used by other processes before / after: %s%% / %s%%%s\n' "$BUSY_BEFORE" "$BUSY_AFTER" \

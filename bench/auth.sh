@@ -25,7 +25,7 @@ CONNS=64
 MAIN=dist/apps/modgate/src/main.js
 ADMIN_PASSWORD=bench-admin-password-7c1e
 
-bench_require_commands
+bench_require_commands "${BENCH_SERVE_NEEDS[@]}"
 
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/modgate-bench-auth.XXXXXX")
 NGINX_PID='' AUTH_PID='' OFF_PID=''
@@ -71,12 +71,7 @@ wrk() {
 }
 
 # --- build -------------------------------------------------------------------------------------
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  bench_log "building (npm run build)"
-  npm run build >"$BENCH_TMP/build.log" 2>&1 || { tail -n 30 "$BENCH_TMP/build.log" >&2; bench_die "npm run build failed"; }
-else
-  [ -f "$MAIN" ] || bench_die "BENCH_SKIP_BUILD=1 but $MAIN does not exist"
-fi
+bench_build "$MAIN"
 
 # --- fixture and nginx -------------------------------------------------------------------------
 bench_log "creating the fixture github.com/bench/big@v1.0.0 (go mod download, offline)"
@@ -183,36 +178,31 @@ BUSY_AFTER=$(bench_busy_pct 1 "$AUTH_PID" "$OFF_PID" "$NGINX_PID")
 kill -0 "$AUTH_PID" 2>/dev/null && kill -0 "$OFF_PID" 2>/dev/null || bench_die "a modgate died during the benchmark"
 
 # --- report -------------------------------------------------------------------------------------
-# rates NAME -> req/s of each round; median of a list; errors summed.
-rates() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk 'NF { printf "%.0f\n", $1 / ($3 / 1e6) }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-errors() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk 'NF { e += $4 } END { print e + 0 }'; }
-p99() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk 'NF { printf "%.1f\n", $6 / 1000 }' | median; }
+p99() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk 'NF { printf "%.1f\n", $6 / 1000 }' | bench_median_lines; }
 # CPU microseconds per request of each round (clock ticks are 1/CLK_TCK s).
 HZ=$(getconf CLK_TCK)
 cpus() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk -v hz="$HZ" 'NF && $1 > 0 { printf "%.1f\n", $7 * 1e6 / hz / $1 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
-N=$(rates nginx | median) O=$(rates off | median) A=$(rates auth | median)
+N=$(bench_rates nginx | bench_median_lines) O=$(bench_rates off | bench_median_lines) A=$(bench_rates auth | bench_median_lines)
 COST=$(awk -v a="$A" -v o="$O" 'BEGIN { printf "%.1f", (1 - a / o) * 100 }')
 MET=$(awk -v a="$A" -v o="$O" 'BEGIN { print (a / o >= 0.90 ? "met" : "NOT met") }')
-CN=$(cpus nginx | median) CO=$(cpus off | median) CA=$(cpus auth | median) CH=$(cpus offhdr | median)
-H=$(rates offhdr | median)
+CN=$(cpus nginx | bench_median_lines) CO=$(cpus off | bench_median_lines) CA=$(cpus auth | bench_median_lines) CH=$(cpus offhdr | bench_median_lines)
+H=$(bench_rates offhdr | bench_median_lines)
 CPU_COST=$(awk -v a="$CA" -v o="$CO" 'BEGIN { printf "%.1f", (a / o - 1) * 100 }')
 CPU_MET=$(awk -v a="$CA" -v o="$CO" 'BEGIN { print (a / o <= 1.10 ? "met" : "NOT met") }')
 
 echo
 echo "modgate auth bench: warm .mod ($(stat -c %s "$TREE/$MOD_PATH") bytes), wrk -t2 -c$CONNS, median of $ROUNDS rounds x ${SECS}s, HTTP on loopback, $CORES cores$([ ${#PIN_SERVER[@]} -gt 0 ] && echo ": servers pinned to core $((CORES - 1)) (nginx 1 worker), wrk to the rest" || echo ' shared by servers and wrk')"
-printf '  nginx static                    %7s req/s   (rounds: %s)\n' "$N" "$(rates nginx | paste -sd' ')"
-printf '  modgate MODGATE_AUTH=off         %7s req/s   (rounds: %s)\n' "$O" "$(rates off | paste -sd' ')"
-printf '  modgate off, auth header ignored %7s req/s   (rounds: %s)\n' "$H" "$(rates offhdr | paste -sd' ')"
-printf '  modgate token auth + RBAC        %7s req/s   (rounds: %s)\n' "$A" "$(rates auth | paste -sd' ')"
+printf '  nginx static                    %7s req/s   (rounds: %s)\n' "$N" "$(bench_rates nginx | paste -sd' ')"
+printf '  modgate MODGATE_AUTH=off         %7s req/s   (rounds: %s)\n' "$O" "$(bench_rates off | paste -sd' ')"
+printf '  modgate off, auth header ignored %7s req/s   (rounds: %s)\n' "$H" "$(bench_rates offhdr | paste -sd' ')"
+printf '  modgate token auth + RBAC        %7s req/s   (rounds: %s)\n' "$A" "$(bench_rates auth | paste -sd' ')"
 printf '  ratios: auth/off %s (auth+RBAC costs %s%% of req/s; target < 10%%: %s)   off/nginx %s   auth/nginx %s\n' \
-  "$(ratio "$A" "$O")" "$COST" "$MET" "$(ratio "$O" "$N")" "$(ratio "$A" "$N")"
+  "$(bench_ratio "$A" "$O")" "$COST" "$MET" "$(bench_ratio "$O" "$N")" "$(bench_ratio "$A" "$N")"
 printf '  server CPU per request (median): nginx %s us, off %s us, off+header %s us, auth %s us  (auth+RBAC costs %s%% more CPU per request; target < 10%%: %s)\n' \
   "$CN" "$CO" "$CH" "$CA" "$CPU_COST" "$CPU_MET"
 printf '  CPU per request by round: off [%s]  off+header [%s]  auth [%s]\n' "$(cpus off | paste -sd' ')" "$(cpus offhdr | paste -sd' ')" "$(cpus auth | paste -sd' ')"
 printf '  p99 latency (median of rounds): nginx %s ms, off %s ms, off+header %s ms, auth %s ms\n' "$(p99 nginx)" "$(p99 off)" "$(p99 offhdr)" "$(p99 auth)"
-printf '  wrk errors (socket + non-2xx): nginx %s, off %s, off+header %s, auth %s\n' "$(errors nginx)" "$(errors off)" "$(errors offhdr)" "$(errors auth)"
+printf '  wrk errors (socket + non-2xx): nginx %s, off %s, off+header %s, auth %s\n' "$(bench_errors nginx)" "$(bench_errors off)" "$(bench_errors offhdr)" "$(bench_errors auth)"
 printf '  CPU used by other processes before / after: %s%% / %s%%%s\n' "$BUSY_BEFORE" "$BUSY_AFTER" \
   "$([ "$BUSY_BEFORE" -gt 15 ] || [ "$BUSY_AFTER" -gt 15 ] && echo '  (other processes were competing: numbers are noisy)')"

@@ -19,7 +19,7 @@ VERSIONS=${BENCH_VERSIONS:-100000}
 MAIN=dist/apps/modgate/src/main.js
 PASSWORD=bench-catalog-admin-password
 
-audit_require_commands
+bench_require_commands curl=curl node=nodejs psql=postgresql-client initdb=postgresql
 
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/modgate-bench-catalog.XXXXXX")
 MODGATE_PID=''
@@ -33,7 +33,7 @@ cleanup() {
     tail -n 20 "$BENCH_TMP/modgate.log" >&2
   fi
   bench_stop_process "$MODGATE_PID"
-  audit_pg_stop "$BENCH_TMP/pg"
+  bench_pg_stop "$BENCH_TMP/pg"
   rm -rf "$BENCH_TMP"
   exit "$status"
 }
@@ -50,7 +50,7 @@ fi
 
 PG_PORT=$(bench_free_port)
 bench_log "starting a throwaway Postgres on 127.0.0.1:$PG_PORT"
-audit_pg_start "$BENCH_TMP/pg" "$PG_PORT"
+bench_pg_start "$BENCH_TMP/pg" "$PG_PORT"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres)
 "${PSQL[@]}" -d postgres -c 'CREATE DATABASE modgate' || bench_die "CREATE DATABASE failed"
 

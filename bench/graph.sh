@@ -17,7 +17,6 @@ cd "$(dirname "$0")/.."
 PATH="$PATH:/usr/sbin:/sbin"   # nginx
 BENCH_DIR=bench
 . "$BENCH_DIR/lib.sh"
-. "$BENCH_DIR/audit-lib.sh"
 
 ROUNDS=${BENCH_ROUNDS:-3}
 MODULES=${BENCH_MODULES:-150}
@@ -25,20 +24,15 @@ DB=${BENCH_GRAPH_DB:-embedded}
 MAIN=dist/apps/modgate/src/main.js
 ADMIN_PASSWORD=bench-admin-password-42
 
-bench_require_commands
+bench_require_commands "${BENCH_SERVE_NEEDS[@]}"
 command -v openssl >/dev/null || bench_die "missing commands; install the Debian packages: sudo apt-get install openssl"
 case $DB in embedded | pglite | postgres) ;; *) bench_die "BENCH_GRAPH_DB must be embedded, pglite or postgres" ;; esac
-[ "$DB" != postgres ] || audit_require_commands
+[ "$DB" != postgres ] || bench_require_commands psql=postgresql-client initdb=postgresql
 
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/modgate-graph-bench.XXXXXX")
 # As root the embedded Postgres runs as an unprivileged user, who must pass through this dir.
 chmod 711 "$BENCH_TMP"
 MODGATE_PID='' NGINX_PID=''
-
-stop_modgate() {
-  bench_stop_process "$MODGATE_PID" 100
-  MODGATE_PID=''
-}
 
 cleanup() {
   local status=$?
@@ -48,9 +42,9 @@ cleanup() {
     echo "bench: last 20 lines of the modgate log:" >&2
     tail -n 20 "$BENCH_TMP/modgate.log" >&2
   fi
-  stop_modgate
+  bench_stop_modgate 100
   if [ -n "$NGINX_PID" ]; then kill -TERM "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null; fi
-  [ "$DB" = postgres ] && audit_pg_stop "$BENCH_TMP/pg"
+  [ "$DB" = postgres ] && bench_pg_stop "$BENCH_TMP/pg"
   chmod -R u+w "$BENCH_TMP" 2>/dev/null
   rm -rf "$BENCH_TMP"
   exit "$status"
@@ -60,12 +54,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- build, fixture, certificates ---------------------------------------------------------------
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  bench_log "building (npm run build)"
-  npm run build >"$BENCH_TMP/build.log" 2>&1 || { tail -n 30 "$BENCH_TMP/build.log" >&2; bench_die "npm run build failed"; }
-else
-  [ -f "$MAIN" ] || bench_die "BENCH_SKIP_BUILD=1 but $MAIN does not exist"
-fi
+bench_build "$MAIN"
 bench_log "generating a graph of $MODULES modules (GOPROXY tree and a project requiring all of them)"
 TREE=$(node "$BENCH_DIR/graph-fixture.mjs" "$BENCH_TMP/graph" "$MODULES")
 PROJECT=$BENCH_TMP/graph/project
@@ -83,7 +72,7 @@ bench_wait_http "http://127.0.0.1:$UP_PORT/example.com/graph/m000/@v/list" 10 "$
 if [ "$DB" = postgres ]; then
   PG_PORT=$(bench_free_port)
   bench_log "starting a throwaway Postgres on 127.0.0.1:$PG_PORT (fsync on)"
-  audit_pg_start "$BENCH_TMP/pg" "$PG_PORT"
+  bench_pg_start "$BENCH_TMP/pg" "$PG_PORT" "-c max_connections=200 -c shared_buffers=256MB"
 fi
 
 # --- modgate: a fresh one per round ------------------------------------------------------------
@@ -172,7 +161,6 @@ delta() {
   awk -v a="$1" -v b="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { split(a, x, " "); split(b, y, " ")
     printf "%d ORM ops, %d SQL queries, %d blob reads, %d blob writes, %.2f CPU s", y[1] - x[1], y[2] - x[2], y[3] - x[3], y[4] - x[4], (y[5] - x[5]) / hz }'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; }
 
 NGINX_URL=https://127.0.0.1:$NGINX_PORT
 VARIANTS=(this)
@@ -201,16 +189,16 @@ for round in $(seq "$ROUNDS"); do
     WORK[$variant]+="    round $round cold: $(delta "$c0" "$c1"); warm: $(delta "$c2" "$c3")"$'\n'
     NGINX_T+=("$n1" "$n2")
     COLD_T[$variant]+="$cold " WARM_T[$variant]+="$warm "
-    COLD_R[$variant]+="$(ratio "$cold" "$n1") " WARM_R[$variant]+="$(ratio "$warm" "$n2") "
+    COLD_R[$variant]+="$(bench_ratio "$cold" "$n1") " WARM_R[$variant]+="$(bench_ratio "$warm" "$n2") "
     UPSTREAM_REQS[$variant]+="$((up1 - up0)) "
     printf '  round %s %s: nginx %s s, modgate cold %s s (%sx), nginx %s s, modgate warm %s s (%sx); modgate start %s s\n' \
-      "$round" "$variant" "$n1" "$cold" "$(ratio "$cold" "$n1")" "$n2" "$warm" "$(ratio "$warm" "$n2")" "$START_SECS" >&2
+      "$round" "$variant" "$n1" "$cold" "$(bench_ratio "$cold" "$n1")" "$n2" "$warm" "$(bench_ratio "$warm" "$n2")" "$START_SECS" >&2
     metrics=$(curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics")
     AUDIT[$variant]=$(awk -v c="$(bench_metric "$metrics" modgate_audit_commit_batch_events_count)" \
       -v e="$(bench_metric "$metrics" modgate_audit_commit_batch_events_sum)" -v s="$(bench_metric "$metrics" modgate_audit_commit_duration_seconds_sum)" \
       'BEGIN { if (c > 0) printf "%d events in %d commits (%.2f per commit), %.2f ms per commit", e, c, e / c, 1000 * s / c }')
     bench_report_log_problems "$BENCH_TMP/modgate.log" >&2
-    stop_modgate
+    bench_stop_modgate 100
   done
 done
 BUSY_AFTER=$(bench_busy_pct 1 "$NGINX_PID")

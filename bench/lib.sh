@@ -1,22 +1,98 @@
-# Helpers for bench/serve.sh (sourced, not run). Everything here works inside one temp dir that
-# serve.sh creates and removes; nothing leaves 127.0.0.1.
+# The helpers every bench script sources (not run). Each script works inside one temp dir,
+# $BENCH_TMP, that it creates and removes; nothing leaves 127.0.0.1. A script's own fixture and
+# measurement code lives in its <name>-lib.sh, sourced after this file.
 
 bench_log() { printf 'bench: %s\n' "$*" >&2; }
 bench_die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
-# Stops with one message naming the Debian packages of every missing command.
+# bench_require_commands COMMAND=DEBIAN_PACKAGE...: stops with one message naming the packages of
+# every missing command (initdb: the newest /usr/lib/postgresql/*/bin, see bench_pg_bin).
 bench_require_commands() {
-  local -A needs=([wrk]=wrk [nginx]=nginx [go]=golang-go [git]=git [curl]=curl [node]=nodejs [sha256sum]=coreutils)
-  local missing=() cmd
-  for cmd in "${!needs[@]}"; do
-    command -v "$cmd" >/dev/null 2>&1 || missing+=("${needs[$cmd]}")
+  local missing=() pair cmd
+  for pair in "$@"; do
+    cmd=${pair%%=*}
+    if [ "$cmd" = initdb ]; then
+      [ -n "$(bench_pg_bin)" ] || missing+=("${pair#*=}")
+    else
+      command -v "$cmd" >/dev/null 2>&1 || missing+=("${pair#*=}")
+    fi
   done
   if [ ${#missing[@]} -gt 0 ]; then
     bench_die "missing commands; install the Debian packages: sudo apt-get install ${missing[*]}"
   fi
 }
 
-# A TCP port that is free on 127.0.0.1 right now.
+# What serve.sh, auth.sh and graph.sh need.
+BENCH_SERVE_NEEDS=(wrk=wrk nginx=nginx go=golang-go git=git curl=curl node=nodejs sha256sum=coreutils)
+
+# bench_build MAIN: npm run build (always: a failed tsc still emits, so a dist newer than the
+# sources proves nothing); BENCH_SKIP_BUILD=1 uses the existing dist, which must hold MAIN.
+bench_build() {
+  if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+    bench_log "building (npm run build)"
+    npm run build >"$BENCH_TMP/build.log" 2>&1 || { tail -n 30 "$BENCH_TMP/build.log" >&2; bench_die "npm run build failed"; }
+  else
+    [ -f "$1" ] || bench_die "BENCH_SKIP_BUILD=1 but $1 does not exist"
+    bench_log "BENCH_SKIP_BUILD=1: using the existing dist"
+  fi
+}
+
+# Fixture git: nothing from the host's or user's config, HOME in the temp dir, UTC.
+bench_git() {
+  env -i PATH="$PATH" HOME="$BENCH_TMP/home" LANG=C TZ=UTC \
+    GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0 git "$@"
+}
+
+# The bin dir of the newest Debian PostgreSQL (initdb, pg_ctl), else the one on PATH, or nothing.
+bench_pg_bin() {
+  local major
+  for major in $(ls /usr/lib/postgresql 2>/dev/null | sort -rn); do
+    [ -x "/usr/lib/postgresql/$major/bin/pg_ctl" ] && { echo "/usr/lib/postgresql/$major/bin"; return; }
+  done
+  command -v pg_ctl >/dev/null 2>&1 && dirname "$(command -v pg_ctl)"
+  return 0
+}
+
+# bench_pg_run TOOL ARGS...: a Postgres server tool, as the `postgres` user when we are root
+# (initdb refuses root). Needs BENCH_PG_BIN.
+bench_pg_run() {
+  local tool=$BENCH_PG_BIN/$1
+  shift
+  if [ "$(id -u)" = 0 ]; then
+    env -i PATH="$PATH" LANG=C LC_ALL=C TZ=UTC runuser -u postgres -- "$tool" "$@"
+  else
+    env -i PATH="$PATH" LANG=C LC_ALL=C TZ=UTC "$tool" "$@"
+  fi
+}
+
+# bench_pg_start DIR PORT [SERVER_OPTIONS]: a throwaway cluster in DIR (handed to the postgres user
+# when we are root) on 127.0.0.1:PORT, trust auth, default durability (fsync and synchronous commit
+# on, as in production). Sets BENCH_PG_BIN.
+bench_pg_start() {
+  local dir=$1 port=$2 options=${3:-}
+  BENCH_PG_BIN=$(bench_pg_bin)
+  [ -n "$BENCH_PG_BIN" ] || bench_die "a local Postgres needs initdb and pg_ctl: sudo apt-get install postgresql"
+  mkdir -p "$dir/data" "$dir/sock"
+  chmod 700 "$dir/data" "$dir/sock"
+  if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || bench_die "running as root, but there is no postgres user to run initdb as"
+    chown -R postgres: "$dir"
+    # The postgres user must get through the (mktemp, 0700) directory above DIR.
+    chmod a+x "$(dirname "$dir")"
+  fi
+  bench_pg_run initdb -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; bench_die "initdb failed"; }
+  bench_pg_run pg_ctl -D "$dir/data" -l "$dir/postgres.log" -w -t 30 \
+    -o "-p $port -k '$dir/sock' -c listen_addresses=127.0.0.1 $options" start >"$dir/pg_ctl.log" 2>&1 \
+    || { cat "$dir/pg_ctl.log" "$dir/postgres.log" >&2; bench_die "postgres did not start"; }
+}
+
+# bench_pg_stop DIR: stops the cluster of bench_pg_start at once (no checkpoint).
+bench_pg_stop() {
+  [ -n "${BENCH_PG_BIN:-}" ] && [ -d "$1/data" ] || return 0
+  bench_pg_run pg_ctl -D "$1/data" -m immediate -w stop >/dev/null 2>&1 || true
+}
+
 # bench_stop_process PID [TENTHS]: SIGTERM, up to TENTHS tenths of a second (default 50) for it to
 # exit, then SIGKILL; reaps it. An empty PID is a no-op.
 bench_stop_process() {
@@ -28,6 +104,13 @@ bench_stop_process() {
   wait "$pid" 2>/dev/null || true
 }
 
+# bench_stop_modgate [TENTHS]: bench_stop_process of $MODGATE_PID, which is then cleared.
+bench_stop_modgate() {
+  bench_stop_process "${MODGATE_PID:-}" "${1:-50}"
+  MODGATE_PID=''
+}
+
+# A TCP port that is free on 127.0.0.1 right now.
 bench_free_port() {
   node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close();})"
 }
@@ -236,6 +319,17 @@ bench_make_tls() {
 # Nanoseconds since the epoch, and the seconds (3 decimals) between two such readings.
 bench_now_ns() { date +%s%N; }
 bench_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", (b - a) / 1e9 }'; }
+
+# Rounds of bench_wrk kept by the caller as "<bench_wrk line>[ more fields];..." in RESULTS[NAME]:
+# bench_rates NAME prints the req/s of each round, bench_errors NAME their errors summed.
+bench_rates() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk 'NF { printf "%.0f\n", $1 / ($3 / 1e6) }'; }
+bench_errors() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk 'NF { e += $4 } END { print e + 0 }'; }
+
+# The median of the numbers on stdin, one a line (mean of the middle two, rounded, for an even count).
+bench_median_lines() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# bench_ratio A B: A / B with two decimals, n/a when B is 0.
+bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 # bench_median N...: the median of the numbers (mean of the middle two for an even count).
 bench_median() {

@@ -18,41 +18,33 @@
 #   instead of running npm run build; BENCH_TAGS=N measures N new tags instead of 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. bench/private-lib.sh
+BENCH_DIR=bench
+. "$BENCH_DIR/lib.sh"
+. "$BENCH_DIR/private-lib.sh"
 
 MAIN=dist/apps/modgate/src/main.js
 NEW_TAGS=${BENCH_TAGS:-5}
 BIG=github.com/benchorg/big
 HUGE=github.com/benchorg/huge
 
-priv_require_commands
+bench_require_commands go=golang-go git=git curl=curl node=nodejs jq=jq awk=gawk
 
-PRIV_TMP=$(mktemp -d "${TMPDIR:-/tmp}/modgate-bench-private.XXXXXX")
+BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/modgate-bench-private.XXXXXX")
 MODGATE_PID='' SAMPLER_PID=''
-
-stop_modgate() {
-  local pid=$MODGATE_PID
-  [ -z "$pid" ] && return 0
-  MODGATE_PID=''
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
   local status=$?
   set +e
   trap - EXIT INT TERM
   [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null
-  if [ "$status" -ne 0 ] && [ -s "$PRIV_TMP/modgate.log" ]; then
+  if [ "$status" -ne 0 ] && [ -s "$BENCH_TMP/modgate.log" ]; then
     echo "bench: last 20 lines of the modgate log:" >&2
-    tail -n 20 "$PRIV_TMP/modgate.log" >&2
+    tail -n 20 "$BENCH_TMP/modgate.log" >&2
   fi
-  stop_modgate
+  bench_stop_modgate
   # The go command leaves its module cache read-only.
-  chmod -R u+w "$PRIV_TMP" 2>/dev/null
-  rm -rf "$PRIV_TMP"
+  chmod -R u+w "$BENCH_TMP" 2>/dev/null
+  rm -rf "$BENCH_TMP"
   exit "$status"
 }
 trap cleanup EXIT
@@ -60,61 +52,51 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- build -------------------------------------------------------------------------------------
-# Always: a failed tsc still emits, so a dist newer than the sources proves nothing.
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  priv_log "building (npm run build)"
-  if ! npm run build >"$PRIV_TMP/build.log" 2>&1; then
-    tail -n 30 "$PRIV_TMP/build.log" >&2
-    priv_die "npm run build failed"
-  fi
-else
-  [ -f "$MAIN" ] || priv_die "BENCH_SKIP_BUILD=1 but $MAIN does not exist"
-  priv_log "BENCH_SKIP_BUILD=1: using the existing dist"
-fi
+bench_build "$MAIN"
 
 # --- fixtures ----------------------------------------------------------------------------------
-REPOS=$PRIV_TMP/repos
-mkdir -p "$REPOS/benchorg" "$PRIV_TMP/home" "$PRIV_TMP/gowork" "$PRIV_TMP/modgate-data"
-t0=$(priv_now_ns)
+REPOS=$BENCH_TMP/repos
+mkdir -p "$REPOS/benchorg" "$BENCH_TMP/home" "$BENCH_TMP/gowork" "$BENCH_TMP/modgate-data"
+t0=$(bench_now_ns)
 priv_make_big "$REPOS/benchorg/big" 60 50 300
-t1=$(priv_now_ns)
+t1=$(bench_now_ns)
 BIG_FILES=$(priv_git --git-dir="$REPOS/benchorg/big" ls-tree -r --name-only refs/heads/main | wc -l)
 BIG_TAGS=$(priv_git --git-dir="$REPOS/benchorg/big" tag | wc -l)
-priv_log "fixture $BIG: $BIG_FILES files, $BIG_TAGS tags ($(priv_secs "$t0" "$t1") s)"
+bench_log "fixture $BIG: $BIG_FILES files, $BIG_TAGS tags ($(bench_secs "$t0" "$t1") s)"
 priv_make_huge "$REPOS/benchorg/huge" 20 10
-t2=$(priv_now_ns)
-priv_log "fixture $HUGE: 20 files of 10 MiB from /dev/urandom, v1.0.0 ($(priv_secs "$t1" "$t2") s)"
+t2=$(bench_now_ns)
+bench_log "fixture $HUGE: 20 files of 10 MiB from /dev/urandom, v1.0.0 ($(bench_secs "$t1" "$t2") s)"
 
 # The go command in direct mode reads https://github.com/benchorg/* from the local repositories.
 printf '[url "file://%s/"]\n\tinsteadOf = https://github.com/\n[protocol "file"]\n\tallow = always\n' \
-  "$REPOS" >"$PRIV_TMP/gitconfig"
+  "$REPOS" >"$BENCH_TMP/gitconfig"
 
 # --- modgate -----------------------------------------------------------------------------------
-cat >"$PRIV_TMP/modgate.yaml" <<EOF
+cat >"$BENCH_TMP/modgate.yaml" <<EOF
 origins:
   - pattern: github.com/benchorg/*
     url: file://$REPOS/benchorg/{repo}
 EOF
-PORT=$(priv_free_port)
+PORT=$(bench_free_port)
 MODGATE=http://127.0.0.1:$PORT
 
 # start_modgate [EXTRA=VALUE...]: starts modgate with a clean environment (nothing of the host's
 # settings leaks in) plus the given settings; returns 1 when it exits during start.
 start_modgate() {
-  env -i PATH="$PATH" HOME="$PRIV_TMP/home" LANG=C TZ=UTC NO_COLOR=1 \
+  env -i PATH="$PATH" HOME="$BENCH_TMP/home" LANG=C TZ=UTC NO_COLOR=1 \
     MODGATE_LISTEN="127.0.0.1:$PORT" \
-    MODGATE_DATA_DIR="$PRIV_TMP/modgate-data" \
-    MODGATE_CONFIG="$PRIV_TMP/modgate.yaml" \
+    MODGATE_DATA_DIR="$BENCH_TMP/modgate-data" \
+    MODGATE_CONFIG="$BENCH_TMP/modgate.yaml" \
     MODGATE_UPSTREAM=off \
     MODGATE_SUMDB=off \
     MODGATE_POLL_INTERVAL_SECONDS=0 \
     "$@" \
-    node "$MAIN" >"$PRIV_TMP/modgate.log" 2>&1 &
+    node "$MAIN" >"$BENCH_TMP/modgate.log" 2>&1 &
   MODGATE_PID=$!
-  priv_log "waiting for modgate (pid $MODGATE_PID) on $MODGATE/healthz"
-  if ! priv_wait_http "$MODGATE/healthz" 60 "$MODGATE_PID"; then
+  bench_log "waiting for modgate (pid $MODGATE_PID) on $MODGATE/healthz"
+  if ! bench_wait_http "$MODGATE/healthz" 60 "$MODGATE_PID"; then
     kill -0 "$MODGATE_PID" 2>/dev/null || { wait "$MODGATE_PID" 2>/dev/null || true; MODGATE_PID=''; return 1; }
-    priv_die "modgate did not answer /healthz with 200 within 60 s"
+    bench_die "modgate did not answer /healthz with 200 within 60 s"
   fi
 }
 
@@ -123,29 +105,29 @@ start_modgate() {
 # it is started once more without it.
 AUTH_NOTE='MODGATE_AUTH=off'
 if ! start_modgate MODGATE_AUTH=off; then
-  priv_log "modgate exited during start with MODGATE_AUTH=off; its log:"
-  tail -n 5 "$PRIV_TMP/modgate.log" >&2
-  priv_log "starting it again without MODGATE_AUTH"
+  bench_log "modgate exited during start with MODGATE_AUTH=off; its log:"
+  tail -n 5 "$BENCH_TMP/modgate.log" >&2
+  bench_log "starting it again without MODGATE_AUTH"
   AUTH_NOTE='without MODGATE_AUTH (refused by this modgate)'
-  start_modgate || { cat "$PRIV_TMP/modgate.log" >&2; priv_die "modgate exited during start"; }
+  start_modgate || { cat "$BENCH_TMP/modgate.log" >&2; bench_die "modgate exited during start"; }
 fi
 RSS_IDLE=$(awk '/^VmRSS:/ { printf "%.0f\n", $2 / 1024 }' "/proc/$MODGATE_PID/status")
 
 # get URLPATH OUT: GET through modgate; stops on anything but 200 (401: auth is on).
 get() {
   local code
-  code=$(curl -sS --max-time 600 -o "$2" -w '%{http_code}' "$MODGATE/$1") || priv_die "GET /$1 failed"
-  if [ "$code" = 401 ]; then priv_die "modgate answered 401 to GET /$1: it requires credentials ($AUTH_NOTE)"; fi
-  [ "$code" = 200 ] || { head -c 500 "$2" >&2; echo >&2; priv_die "GET /$1: HTTP $code"; }
+  code=$(curl -sS --max-time 600 -o "$2" -w '%{http_code}' "$MODGATE/$1") || bench_die "GET /$1 failed"
+  if [ "$code" = 401 ]; then bench_die "modgate answered 401 to GET /$1: it requires credentials ($AUTH_NOTE)"; fi
+  [ "$code" = 200 ] || { head -c 500 "$2" >&2; echo >&2; bench_die "GET /$1: HTTP $code"; }
 }
 
 # --- warm the mirrors --------------------------------------------------------------------------
-t0=$(priv_now_ns)
-get "$BIG/@v/list" "$PRIV_TMP/big.list"
-t1=$(priv_now_ns)
-LISTED=$(wc -l <"$PRIV_TMP/big.list")
-[ "$LISTED" = "$BIG_TAGS" ] || priv_die "modgate lists $LISTED versions of $BIG, the repository has $BIG_TAGS tags"
-priv_log "warm: $BIG/@v/list lists $LISTED versions (mirror clone $(priv_secs "$t0" "$t1") s)"
+t0=$(bench_now_ns)
+get "$BIG/@v/list" "$BENCH_TMP/big.list"
+t1=$(bench_now_ns)
+LISTED=$(wc -l <"$BENCH_TMP/big.list")
+[ "$LISTED" = "$BIG_TAGS" ] || bench_die "modgate lists $LISTED versions of $BIG, the repository has $BIG_TAGS tags"
+bench_log "warm: $BIG/@v/list lists $LISTED versions (mirror clone $(bench_secs "$t0" "$t1") s)"
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -167,7 +149,7 @@ for ((k = 1; k <= NEW_TAGS; k++)); do
   MODGATE_TIMES+=("$tm") DIRECT_TIMES+=("$td")
   sm=$(priv_sum "modgate-$tag") sd=$(priv_sum "direct-$tag")
   [ "$sm" = "$sd" ] || SUM_MISMATCH+=("$tag: modgate $sm, direct $sd")
-  priv_log "$BIG@$tag: modgate $tm s, direct $td s"
+  bench_log "$BIG@$tag: modgate $tm s, direct $td s"
 done
 
 # The go command's own share: the same downloads through modgate once built (a cache hit: the
@@ -176,61 +158,61 @@ FLOOR_TIMES=()
 for ((k = 1; k <= 3 && k <= NEW_TAGS; k++)); do
   FLOOR_TIMES+=("$(priv_download "floor-v1.$k.0" "$MODGATE" "$BIG@v1.$k.0")")
 done
-priv_log "the go command alone (cached versions through modgate): ${FLOOR_TIMES[*]} s"
+bench_log "the go command alone (cached versions through modgate): ${FLOOR_TIMES[*]} s"
 
 # Where modgate's time goes, on one more new tag: each request the go command makes, alone.
 tag=v1.$((NEW_TAGS + 1)).0
 priv_push_tag "$REPOS/benchorg/big" "$tag" $((1800000000 + 60 * (NEW_TAGS + 1)))
 BREAKDOWN=''
 for ext in info mod zip info; do
-  t0=$(priv_now_ns)
-  get "$BIG/@v/$tag.$ext" "$PRIV_TMP/breakdown.$ext"
-  t1=$(priv_now_ns)
-  BREAKDOWN+=" .$ext $(priv_secs "$t0" "$t1") s,"
+  t0=$(bench_now_ns)
+  get "$BIG/@v/$tag.$ext" "$BENCH_TMP/breakdown.$ext"
+  t1=$(bench_now_ns)
+  BREAKDOWN+=" .$ext $(bench_secs "$t0" "$t1") s,"
 done
-BIG_ZIP_BYTES=$(stat -c %s "$PRIV_TMP/breakdown.zip")
+BIG_ZIP_BYTES=$(stat -c %s "$BENCH_TMP/breakdown.zip")
 BREAKDOWN="${BREAKDOWN%,} (the second .info is a cache hit)"
 
 # --- 2. memory while building a ~200 MB module zip ---------------------------------------------
-t0=$(priv_now_ns)
-get "$HUGE/@v/list" "$PRIV_TMP/huge.list"
-t1=$(priv_now_ns)
-priv_log "warm: $HUGE/@v/list ($(priv_secs "$t0" "$t1") s for the mirror clone); building $HUGE@v1.0.0.zip"
+t0=$(bench_now_ns)
+get "$HUGE/@v/list" "$BENCH_TMP/huge.list"
+t1=$(bench_now_ns)
+bench_log "warm: $HUGE/@v/list ($(bench_secs "$t0" "$t1") s for the mirror clone); building $HUGE@v1.0.0.zip"
 # The .info first (as the go command does), so the zip request measures the zip alone.
-get "$HUGE/@v/v1.0.0.info" "$PRIV_TMP/huge.info"
-: >"$PRIV_TMP/rss.txt"
-priv_rss_sampler "$MODGATE_PID" "$PRIV_TMP/rss.txt" &
+get "$HUGE/@v/v1.0.0.info" "$BENCH_TMP/huge.info"
+: >"$BENCH_TMP/rss.txt"
+bench_rss_sampler "$MODGATE_PID" "$BENCH_TMP/rss.txt" &
 SAMPLER_PID=$!
 sleep 0.3
-t0=$(priv_now_ns)
-get "$HUGE/@v/v1.0.0.zip" "$PRIV_TMP/huge.zip"
-t1=$(priv_now_ns)
+t0=$(bench_now_ns)
+get "$HUGE/@v/v1.0.0.zip" "$BENCH_TMP/huge.zip"
+t1=$(bench_now_ns)
 sleep 1
 kill "$SAMPLER_PID" 2>/dev/null || true
 wait "$SAMPLER_PID" 2>/dev/null || true
 SAMPLER_PID=''
-HUGE_SECS=$(priv_secs "$t0" "$t1")
-HUGE_ZIP_BYTES=$(stat -c %s "$PRIV_TMP/huge.zip")
-rm -f "$PRIV_TMP/huge.zip"
-read -r RSS_START RSS_MIN RSS_MAX RSS_END RSS_SAMPLES < <(priv_rss_summary "$PRIV_TMP/rss.txt")
+HUGE_SECS=$(bench_secs "$t0" "$t1")
+HUGE_ZIP_BYTES=$(stat -c %s "$BENCH_TMP/huge.zip")
+rm -f "$BENCH_TMP/huge.zip"
+read -r RSS_START RSS_MIN RSS_MAX RSS_END RSS_SAMPLES < <(bench_rss_summary "$BENCH_TMP/rss.txt")
 
 # A second fetch is served from the blob store.
-t0=$(priv_now_ns)
+t0=$(bench_now_ns)
 get "$HUGE/@v/v1.0.0.zip" /dev/null
-t1=$(priv_now_ns)
-HUGE_CACHED_SECS=$(priv_secs "$t0" "$t1")
+t1=$(bench_now_ns)
+HUGE_CACHED_SECS=$(bench_secs "$t0" "$t1")
 
 # Go-exact content: the go command's sum through modgate (now cached) against direct mode.
-priv_log "sum check: $HUGE@v1.0.0 through modgate and in direct mode"
+bench_log "sum check: $HUGE@v1.0.0 through modgate and in direct mode"
 HUGE_VIA_MODGATE_SECS=$(priv_download modgate-huge "$MODGATE" "$HUGE@v1.0.0")
 HUGE_DIRECT_SECS=$(priv_download direct-huge direct "$HUGE@v1.0.0")
 HUGE_SUM_MODGATE=$(priv_sum modgate-huge)
 HUGE_SUM_DIRECT=$(priv_sum direct-huge)
 
 # --- report ------------------------------------------------------------------------------------
-MED_M=$(priv_median "${MODGATE_TIMES[@]}")
-MED_D=$(priv_median "${DIRECT_TIMES[@]}")
-MED_F=$(priv_median "${FLOOR_TIMES[@]}")
+MED_M=$(bench_median "${MODGATE_TIMES[@]}")
+MED_D=$(bench_median "${DIRECT_TIMES[@]}")
+MED_F=$(bench_median "${FLOOR_TIMES[@]}")
 RATIO=$(awk -v m="$MED_M" -v d="$MED_D" 'BEGIN { printf "%.2f\n", (d > 0 ? m / d : 0) }')
 # Beyond the floor: the time each way spends on top of what the go command does with any proxy.
 read -r EX_M EX_D EX_RATIO < <(awk -v m="$MED_M" -v d="$MED_D" -v f="$MED_F" \

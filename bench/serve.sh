@@ -17,7 +17,7 @@ WARM_SECS=2
 MAIN=dist/apps/modgate/src/main.js
 CORES=$(nproc)
 
-bench_require_commands
+bench_require_commands "${BENCH_SERVE_NEEDS[@]}"
 
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/modgate-bench.XXXXXX")
 MODGATE_PID='' NGINX_PID='' SAMPLER_PID=''
@@ -57,17 +57,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- build -------------------------------------------------------------------------------------
-# Always: a failed tsc still emits, so a dist newer than the sources proves nothing.
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  bench_log "building (npm run build)"
-  if ! npm run build >"$BENCH_TMP/build.log" 2>&1; then
-    tail -n 30 "$BENCH_TMP/build.log" >&2
-    bench_die "npm run build failed"
-  fi
-else
-  [ -f "$MAIN" ] || bench_die "BENCH_SKIP_BUILD=1 but $MAIN does not exist"
-  bench_log "BENCH_SKIP_BUILD=1: using the existing dist"
-fi
+bench_build "$MAIN"
 
 # --- fixture -----------------------------------------------------------------------------------
 bench_log "creating the fixture github.com/bench/big@v1.0.0 (go mod download, offline)"
@@ -171,13 +161,12 @@ rate() { awk -v r="$1" 'BEGIN { split(r, a, " "); printf "%.0f", a[1] / (a[3] / 
 mbps() { awk -v s="$1" -v r="$2" 'BEGIN { split(r, a, " "); printf "%.0f", a[1] * s / (a[3] / 1e6) / 1e6 }'; }
 errs() { awk -v r="$1" 'BEGIN { split(r, a, " "); print a[4] }'; }
 p99ms() { awk -v r="$1" 'BEGIN { split(r, a, " "); printf "%.1f", a[6] / 1000 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { met = (r + 0 >= t + 0); print (met ? "met" : "NOT met") }'; }
 
 mod_n=$(rate "$MOD_NGINX") mod_m=$(rate "$MOD_MODGATE")
 zip_n=$(mbps "$ZIP_BYTES" "$ZIP_NGINX") zip_m=$(mbps "$ZIP_BYTES" "$ZIP_MODGATE")
 zipr_n=$(rate "$ZIP_NGINX") zipr_m=$(rate "$ZIP_MODGATE")
-mod_ratio=$(ratio "$mod_m" "$mod_n") zip_ratio=$(ratio "$zip_m" "$zip_n")
+mod_ratio=$(bench_ratio "$mod_m" "$mod_n") zip_ratio=$(bench_ratio "$zip_m" "$zip_n")
 
 echo
 echo "modgate bench (same machine, same run; HTTP on loopback for both; $CORES cores shared by servers and wrk)"

@@ -1,24 +1,6 @@
 # Helpers for bench/sync.sh (sourced after bench/lib.sh, not run). Everything works inside one temp
 # dir that sync.sh creates and removes; nothing leaves 127.0.0.1.
 
-# Stops with one message naming the Debian packages of every missing command.
-bench_sync_require_commands() {
-  local -A needs=([git]=git [curl]=curl [node]=nodejs [awk]=gawk)
-  local missing=() cmd
-  for cmd in "${!needs[@]}"; do
-    command -v "$cmd" >/dev/null 2>&1 || missing+=("${needs[$cmd]}")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    bench_die "missing commands; install the Debian packages: sudo apt-get install ${missing[*]}"
-  fi
-}
-
-# Fixture git: no host or user config, fixed identity, UTC (dates come from the fast-import stream).
-bench_sync_git() {
-  env -i PATH="$PATH" HOME="$BENCH_TMP/home" LANG=C TZ=UTC \
-    GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0 git "$@"
-}
-
 # The commit (fast-import syntax) of version VERSION: go.mod plus one file naming the version, at
 # a fixed date SECONDS after 2024-01-01T00:00:00Z, parent PARENT ("" = continue the branch of this
 # fast-import session), then a lightweight tag on it.
@@ -45,13 +27,13 @@ bench_sync_commit_stream() {
 bench_sync_make_origin() {
   local repo=$1 module=$2 count=$3 i
   mkdir -p "$repo"
-  bench_sync_git init -q --bare --initial-branch=main "$repo" || bench_die "git init of the origin failed"
+  bench_git init -q --bare --initial-branch=main "$repo" || bench_die "git init of the origin failed"
   {
     for ((i = 0; i < count; i++)); do
       bench_sync_commit_stream "$module" "v1.0.$i" $((i * 60)) $((i + 1))
     done
     printf 'done\n'
-  } | bench_sync_git --git-dir="$repo" fast-import --quiet --done \
+  } | bench_git --git-dir="$repo" fast-import --quiet --done \
     || bench_die "git fast-import of the origin failed"
 }
 
@@ -59,11 +41,11 @@ bench_sync_make_origin() {
 # developer's `git push origin main VERSION` leaves in the origin). Prints the commit hash.
 bench_sync_push_tag() {
   local repo=$1 module=$2 version=$3 seconds=$4 head
-  head=$(bench_sync_git --git-dir="$repo" rev-parse --verify refs/heads/main) || bench_die "origin has no main"
+  head=$(bench_git --git-dir="$repo" rev-parse --verify refs/heads/main) || bench_die "origin has no main"
   { bench_sync_commit_stream "$module" "$version" "$seconds" 1 "$head"; printf 'done\n'; } \
-    | bench_sync_git --git-dir="$repo" fast-import --quiet --done \
+    | bench_git --git-dir="$repo" fast-import --quiet --done \
     || bench_die "git fast-import of $version failed"
-  bench_sync_git --git-dir="$repo" rev-parse --verify "refs/tags/$version^{commit}"
+  bench_git --git-dir="$repo" rev-parse --verify "refs/tags/$version^{commit}"
 }
 
 # bench_sync_git_wrapper DIR LOG: a `git` in DIR that runs the real git and appends
@@ -84,46 +66,6 @@ printf '%s %s %s %s\n' "\$start" "\$EPOCHREALTIME" "\$rc" "\$sub" >>"$log"
 exit \$rc
 EOF
   chmod +x "$dir/git"
-}
-
-# bench_sync_pg_run TOOL ARGS...: a Postgres server tool, as the `postgres` user when we are root
-# (initdb refuses root). Needs BENCH_PG_BIN.
-bench_sync_pg_run() {
-  local tool=$BENCH_PG_BIN/$1
-  shift
-  if [ "$(id -u)" = 0 ]; then
-    env -i PATH="$PATH" LANG=C LC_ALL=C TZ=UTC runuser -u postgres -- "$tool" "$@"
-  else
-    env -i PATH="$PATH" LANG=C LC_ALL=C TZ=UTC "$tool" "$@"
-  fi
-}
-
-# bench_sync_start_postgres DIR PORT: a throwaway cluster in DIR (its own mktemp dir, handed to the
-# postgres user when we are root), on 127.0.0.1:PORT, trust auth, default durability settings.
-bench_sync_start_postgres() {
-  local dir=$1 port=$2 major
-  BENCH_PG_BIN=''
-  for major in $(ls /usr/lib/postgresql 2>/dev/null | sort -rn); do
-    [ -x "/usr/lib/postgresql/$major/bin/pg_ctl" ] && { BENCH_PG_BIN=/usr/lib/postgresql/$major/bin; break; }
-  done
-  [ -z "$BENCH_PG_BIN" ] && command -v pg_ctl >/dev/null 2>&1 && BENCH_PG_BIN=$(dirname "$(command -v pg_ctl)")
-  [ -n "$BENCH_PG_BIN" ] || bench_die "BENCH_SYNC_DB=postgres needs initdb and pg_ctl: sudo apt-get install postgresql"
-  mkdir -p "$dir/data" "$dir/sock"
-  chmod 700 "$dir/data" "$dir/sock"
-  if [ "$(id -u)" = 0 ]; then
-    id postgres >/dev/null 2>&1 || bench_die "running as root, but there is no postgres user to run initdb as"
-    chown -R postgres: "$dir"
-  fi
-  bench_sync_pg_run initdb -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 \
-    || { cat "$dir/initdb.log" >&2; bench_die "initdb failed"; }
-  bench_sync_pg_run pg_ctl -D "$dir/data" -l "$dir/postgres.log" -w -t 30 \
-    -o "-p $port -k '$dir/sock' -c listen_addresses=127.0.0.1" start >"$dir/pg_ctl.log" 2>&1 \
-    || { cat "$dir/pg_ctl.log" "$dir/postgres.log" >&2; bench_die "postgres did not start"; }
-}
-
-bench_sync_stop_postgres() {
-  [ -n "${BENCH_PG_BIN:-}" ] && [ -d "$1/data" ] || return 0
-  bench_sync_pg_run pg_ctl -D "$1/data" -m immediate -w stop >/dev/null 2>&1 || true
 }
 
 # bench_sync_write_driver FILE: the node program that measures one push (see its header).

@@ -28,18 +28,13 @@ MODULE=git.corp.example/acme/bench
 REPO_URL=https://git.corp.example/acme/bench
 FULL_NAME=acme/bench
 
-bench_sync_require_commands
+bench_require_commands git=git curl=curl node=nodejs awk=gawk
 
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/modgate-bench-sync.XXXXXX")
 # As root the embedded Postgres runs as an unprivileged user, who must pass through this dir.
 chmod 711 "$BENCH_TMP"
 PG_DIR=''
 MODGATE_PID=''
-
-stop_modgate() {
-  bench_stop_process "$MODGATE_PID"
-  MODGATE_PID=''
-}
 
 cleanup() {
   local status=$?
@@ -49,9 +44,9 @@ cleanup() {
     echo "bench: last 20 lines of the modgate log:" >&2
     tail -n 20 "$BENCH_TMP/modgate.log" >&2
   fi
-  stop_modgate
+  bench_stop_modgate
   if [ -n "$PG_DIR" ]; then
-    bench_sync_stop_postgres "$PG_DIR"
+    bench_pg_stop "$PG_DIR"
     rm -rf "$PG_DIR"
   fi
   rm -rf "$BENCH_TMP"
@@ -62,16 +57,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- build -------------------------------------------------------------------------------------
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  bench_log "building (npm run build)"
-  if ! npm run build >"$BENCH_TMP/build.log" 2>&1; then
-    tail -n 30 "$BENCH_TMP/build.log" >&2
-    bench_die "npm run build failed"
-  fi
-else
-  [ -f "$MAIN" ] || bench_die "BENCH_SKIP_BUILD=1 but $MAIN does not exist"
-  bench_log "BENCH_SKIP_BUILD=1: using the existing dist"
-fi
+bench_build "$MAIN"
 
 # --- origin repository -------------------------------------------------------------------------
 REPOS=$BENCH_TMP/repos
@@ -80,7 +66,7 @@ mkdir -p "$BENCH_TMP/home"
 bench_log "creating the origin $ORIGIN: $TAGS commits tagged v1.0.0 ... v1.0.$((TAGS - 1))"
 fixture_start=$EPOCHREALTIME
 bench_sync_make_origin "$ORIGIN" "$MODULE" "$TAGS"
-[ "$(bench_sync_git --git-dir="$ORIGIN" tag | wc -l)" = "$TAGS" ] || bench_die "the origin does not have $TAGS tags"
+[ "$(bench_git --git-dir="$ORIGIN" tag | wc -l)" = "$TAGS" ] || bench_die "the origin does not have $TAGS tags"
 bench_log "origin ready in $(awk -v a="$fixture_start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
 
 # --- modgate -----------------------------------------------------------------------------------
@@ -104,7 +90,7 @@ if [ "$DB_KIND" = postgres ]; then
   PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/modgate-bench-sync-pg.XXXXXX")
   PG_PORT=$(bench_free_port)
   bench_log "starting a throwaway Postgres on 127.0.0.1:$PG_PORT"
-  bench_sync_start_postgres "$PG_DIR" "$PG_PORT"
+  bench_pg_start "$PG_DIR" "$PG_PORT"
   DB_ENV=(DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres")
   DB_DESC="Postgres $("$BENCH_PG_BIN/postgres" --version | awk '{ print $3 }') (local, default durability)"
 fi

@@ -20,7 +20,6 @@ cd "$(dirname "$0")/.."
 PATH="$PATH:/usr/sbin:/sbin"   # nginx
 BENCH_DIR=bench
 . "$BENCH_DIR/lib.sh"
-. "$BENCH_DIR/audit-lib.sh"
 
 SECS=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -30,8 +29,8 @@ MAIN=dist/apps/modgate/src/main.js
 ADMIN_PASSWORD=bench-admin-password-4b9d
 CORES=$(nproc)
 
-bench_require_commands
-[ "$DB" = embedded ] || audit_require_commands
+bench_require_commands "${BENCH_SERVE_NEEDS[@]}"
+[ "$DB" = embedded ] || bench_require_commands psql=postgresql-client initdb=postgresql
 
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/modgate-bench-throughput.XXXXXX")
 # As root the embedded Postgres runs as an unprivileged user, who must pass through this dir.
@@ -49,7 +48,7 @@ cleanup() {
   fi
   local pid
   for pid in "${PIDS[@]}"; do bench_stop_process "$pid"; done
-  [ "$DB" = embedded ] || audit_pg_stop "$BENCH_TMP/pg"
+  [ "$DB" = embedded ] || bench_pg_stop "$BENCH_TMP/pg"
   chmod -R u+w "$BENCH_TMP" 2>/dev/null
   rm -rf "$BENCH_TMP"
   exit "$status"
@@ -73,12 +72,7 @@ wrk() {
 }
 
 # --- build, fixture, TLS ------------------------------------------------------------------------
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  bench_log "building (npm run build)"
-  npm run build >"$BENCH_TMP/build.log" 2>&1 || { tail -n 30 "$BENCH_TMP/build.log" >&2; bench_die "npm run build failed"; }
-else
-  [ -f "$MAIN" ] || bench_die "BENCH_SKIP_BUILD=1 but $MAIN does not exist"
-fi
+bench_build "$MAIN"
 bench_log "creating the fixture github.com/bench/big@v1.0.0 (go mod download, offline)"
 TREE=$(bench_make_fixture "$BENCH_TMP")
 MOD=github.com/bench/big/@v/v1.0.0.mod
@@ -107,7 +101,7 @@ for _ in $(seq 50); do "${CURL[@]}" -o /dev/null "$STATIC/$MOD" 2>/dev/null && b
 if [ "$DB" != embedded ]; then
   PG_PORT=$(bench_free_port)
   bench_log "starting a throwaway Postgres on 127.0.0.1:$PG_PORT (fsync on)"
-  audit_pg_start "$BENCH_TMP/pg" "$PG_PORT"
+  bench_pg_start "$BENCH_TMP/pg" "$PG_PORT" "-c max_connections=200 -c shared_buffers=256MB"
 fi
 # start_modgate NAME WORKERS PINNED: HTTPS, auth, audit on; sets MODGATE_URL and MODGATE_PID.
 start_modgate() {
@@ -209,33 +203,29 @@ if [ "$DB" != embedded ]; then
 fi
 
 # --- report --------------------------------------------------------------------------------------
-rates() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk 'NF { printf "%.0f\n", $1 / ($3 / 1e6) }'; }
 mbps() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk -v s="$ZIP_BYTES" 'NF { printf "%.0f\n", $1 * s / ($3 / 1e6) / 1e6 }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-errors() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk 'NF { e += $4 } END { print e + 0 }'; }
 HZ=$(getconf CLK_TCK)
-cpu() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk -v hz="$HZ" 'NF && $1 > 0 { printf "%.1f\n", $7 * 1e6 / hz / $1 }' | median; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+cpu() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk -v hz="$HZ" 'NF && $1 > 0 { printf "%.1f\n", $7 * 1e6 / hz / $1 }' | bench_median_lines; }
 verdict() { awk -v r="$1" 'BEGIN { print (r + 0 >= 0.9 ? "met" : "NOT met") }'; }
 
-NM=$(rates node-mod | median) XM=$(rates nginx-mod | median) MM=$(rates modgate-mod | median)
-NZ=$(mbps node-zip | median) XZ=$(mbps nginx-zip | median) MZ=$(mbps modgate-zip | median)
+NM=$(bench_rates node-mod | bench_median_lines) XM=$(bench_rates nginx-mod | bench_median_lines) MM=$(bench_rates modgate-mod | bench_median_lines)
+NZ=$(mbps node-zip | bench_median_lines) XZ=$(mbps nginx-zip | bench_median_lines) MZ=$(mbps modgate-zip | bench_median_lines)
 echo
 echo "modgate throughput bench: HTTPS keep-alive, modgate with a read token, RBAC and audit on ($DB), median of $ROUNDS rounds x ${SECS}s; servers pinned to core $((CORES - 1)), wrk -t2 on the rest"
 printf '  .mod -c64  bare Node %7s req/s   nginx %7s req/s   modgate %7s req/s   modgate/Node %s (target >= 0.9: %s)   modgate/nginx %s\n' \
-  "$NM" "$XM" "$MM" "$(ratio "$MM" "$NM")" "$(verdict "$(ratio "$MM" "$NM")")" "$(ratio "$MM" "$XM")"
+  "$NM" "$XM" "$MM" "$(bench_ratio "$MM" "$NM")" "$(verdict "$(bench_ratio "$MM" "$NM")")" "$(bench_ratio "$MM" "$XM")"
 printf '  .zip -c8   bare Node %7s MB/s    nginx %7s MB/s    modgate %7s MB/s    modgate/Node %s (target >= 0.9: %s)   modgate/nginx %s\n' \
-  "$NZ" "$XZ" "$MZ" "$(ratio "$MZ" "$NZ")" "$(verdict "$(ratio "$MZ" "$NZ")")" "$(ratio "$MZ" "$XZ")"
+  "$NZ" "$XZ" "$MZ" "$(bench_ratio "$MZ" "$NZ")" "$(verdict "$(bench_ratio "$MZ" "$NZ")")" "$(bench_ratio "$MZ" "$XZ")"
 printf '  server CPU per .mod request: bare Node %s us, nginx %s us, modgate %s us; per .zip: bare Node %s us, nginx %s us, modgate %s us\n' \
   "$(cpu node-mod)" "$(cpu nginx-mod)" "$(cpu modgate-mod)" "$(cpu node-zip)" "$(cpu nginx-zip)" "$(cpu modgate-zip)"
 printf '  rounds: .mod Node [%s] modgate [%s]; .zip Node [%s] modgate [%s]\n' \
-  "$(rates node-mod | paste -sd' ')" "$(rates modgate-mod | paste -sd' ')" "$(mbps node-zip | paste -sd' ')" "$(mbps modgate-zip | paste -sd' ')"
+  "$(bench_rates node-mod | paste -sd' ')" "$(bench_rates modgate-mod | paste -sd' ')" "$(mbps node-zip | paste -sd' ')" "$(mbps modgate-zip | paste -sd' ')"
 if [ "$DB" != embedded ]; then
-  W1R=$(rates w1-mod | median) W2R=$(rates w2-mod | median)
-  printf '  scaling (unpinned, %s cores shared with wrk): .mod MODGATE_WORKERS=1 %s req/s, =2 %s req/s: x%s\n' "$CORES" "$W1R" "$W2R" "$(ratio "$W2R" "$W1R")"
+  W1R=$(bench_rates w1-mod | bench_median_lines) W2R=$(bench_rates w2-mod | bench_median_lines)
+  printf '  scaling (unpinned, %s cores shared with wrk): .mod MODGATE_WORKERS=1 %s req/s, =2 %s req/s: x%s\n' "$CORES" "$W1R" "$W2R" "$(bench_ratio "$W2R" "$W1R")"
 fi
 total=0
-for name in "${!RESULTS[@]}"; do total=$((total + $(errors "$name"))); done
+for name in "${!RESULTS[@]}"; do total=$((total + $(bench_errors "$name"))); done
 printf '  wrk errors (socket + non-2xx) over all runs: %s\n' "$total"
 for log in "$BENCH_TMP"/modgate-*.log; do bench_report_log_problems "$log"; done
 printf '  CPU used by other processes before / after: %s%% / %s%%%s\n' "$BUSY_BEFORE" "$BUSY_AFTER" \

@@ -25,7 +25,7 @@ MAIN=dist/apps/modgate/src/main.js
 CLI=dist/apps/modgate-cli/src/main.js
 MOD_PATH=example.com/bench/audit/@v/v1.0.0.mod
 
-for cmd in wrk curl node; do command -v "$cmd" >/dev/null 2>&1 || bench_die "missing $cmd (Debian packages wrk, curl, nodejs)"; done
+bench_require_commands wrk=wrk curl=curl node=nodejs
 
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/modgate-bench-vuln.XXXXXX")
 WITH_PID='' NONE_PID='' UP_PID=''
@@ -48,11 +48,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  bench_log "building (npm run build)"
-  npm run build >"$BENCH_TMP/build.log" 2>&1 || { tail -n 30 "$BENCH_TMP/build.log" >&2; bench_die "npm run build failed"; }
-fi
-[ -f "$MAIN" ] || bench_die "$MAIN does not exist"
+bench_build "$MAIN"
 
 CORES=$(nproc)
 PIN_SERVER=() PIN_CLIENT=()
@@ -126,23 +122,21 @@ BUSY_AFTER=$(bench_busy_pct 1 "$WITH_PID" "$NONE_PID")
 kill -0 "$WITH_PID" 2>/dev/null && kill -0 "$NONE_PID" 2>/dev/null || bench_die "a modgate died during the benchmark"
 
 # --- report -------------------------------------------------------------------------------------
-rates() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk 'NF { printf "%.0f\n", $1 / ($3 / 1e6) }'; }
-errors() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk 'NF { e += $4 } END { print e + 0 }'; }
 HZ=$(getconf CLK_TCK)
 cpus() { tr ';' '\n' <<<"${RESULTS[$1]}" | awk -v hz="$HZ" 'NF && $1 > 0 { printf "%.1f\n", $7 * 1e6 / hz / $1 }'; }
 # shellcheck disable=SC2046
-W=$(bench_median $(rates with)) N=$(bench_median $(rates none))
+W=$(bench_median $(bench_rates with)) N=$(bench_median $(bench_rates none))
 # shellcheck disable=SC2046
 CW=$(bench_median $(cpus with)) CN=$(bench_median $(cpus none))
 
 echo
 echo "modgate vulnerability index bench: warm .mod, wrk -t2 -c$CONNS, median of $ROUNDS rounds x ${SECS}s, HTTP on loopback, block mode, $CORES cores$([ ${#PIN_SERVER[@]} -gt 0 ] && echo ": servers pinned to core $((CORES - 1)), wrk to the rest" || echo ' shared by servers and wrk')"
-printf '  without advisories          %7.0f req/s   CPU %.1f us/request   (rounds: %s)\n' "$N" "$CN" "$(rates none | paste -sd' ')"
-printf '  with %6s advisories      %7.0f req/s   CPU %.1f us/request   (rounds: %s)\n' "$GENERATED" "$W" "$CW" "$(rates with | paste -sd' ')"
+printf '  without advisories          %7.0f req/s   CPU %.1f us/request   (rounds: %s)\n' "$N" "$CN" "$(bench_rates none | paste -sd' ')"
+printf '  with %6s advisories      %7.0f req/s   CPU %.1f us/request   (rounds: %s)\n' "$GENERATED" "$W" "$CW" "$(bench_rates with | paste -sd' ')"
 awk -v w="$W" -v n="$N" -v cw="$CW" -v cn="$CN" 'BEGIN {
   printf "  ratio with/without %.3f: the index costs %.1f%% of req/s (target < 5%%: %s); %.1f%% more CPU per request\n",
     w / n, (1 - w / n) * 100, (w / n >= 0.95 ? "met" : "NOT met"), (cw / cn - 1) * 100 }'
 printf '  import of %s advisories (zip upload, one transaction): %ss\n' "$GENERATED" "$IMPORT_SECS"
-printf '  wrk errors (socket + non-2xx): without %s, with %s\n' "$(errors none)" "$(errors with)"
+printf '  wrk errors (socket + non-2xx): without %s, with %s\n' "$(bench_errors none)" "$(bench_errors with)"
 printf '  CPU used by other processes before / after: %s%% / %s%%%s\n' "$BUSY_BEFORE" "$BUSY_AFTER" \
   "$([ "$BUSY_BEFORE" -gt 15 ] || [ "$BUSY_AFTER" -gt 15 ] && echo '  (other processes were competing: numbers are noisy)')"

@@ -39,5 +39,26 @@ fi
 bash scripts/install-deps.sh
 
 npm run build
-npm run lint
-node --experimental-vm-modules node_modules/jest/bin/jest.js "$@"
+jest() { node --experimental-vm-modules node_modules/jest/bin/jest.js "$@"; }
+if [ $# -gt 0 ]; then
+  npm run lint
+  jest "$@"
+  exit
+fi
+
+# Two lanes on the two cores: lint, then the unit specs (no server, nothing timed against a
+# process), while the e2e suites run one at a time. The first lane's output follows the second's.
+lane_log=$(mktemp)
+trap 'rm -f "$lane_log"' EXIT
+(npm run lint && jest --selectProjects unit) >"$lane_log" 2>&1 &
+lane=$!
+e2e_status=0
+jest --selectProjects e2e || e2e_status=$?
+lane_status=0
+wait "$lane" || lane_status=$?
+echo "--- lint and unit specs"
+cat "$lane_log"
+if [ "$e2e_status" -ne 0 ] || [ "$lane_status" -ne 0 ]; then
+  echo "test: failed (lint and unit specs: exit $lane_status; e2e: exit $e2e_status)" >&2
+  exit 1
+fi

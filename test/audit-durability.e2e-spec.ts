@@ -2,20 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import pg from 'pg';
-import {
-  ADMIN_AUTH,
-  bearerAuth,
-  freePort,
-  makeTempDir,
-  removeDir,
-  startModgate,
-  startPostgres,
-  startStaticServer,
-  TEST_ADMIN_PASSWORD,
-  type ModgateProcess,
-  type StaticServer,
-  type TestPostgres,
-} from './support/index.js';
+import { ADMIN_AUTH, bearerAuth, freePort, startModgate, startStack, type ModgateProcess, type Stack } from './support/index.js';
 import { rawGet, rawPost, rawRequest } from './http-client.js';
 
 const MODULE = 'example.com/audit/load';
@@ -51,9 +38,8 @@ function pull(agent: Agent, baseUrl: string, path: string, token: string): Promi
  * concurrency, no completed pull lost to `kill -9`, fail closed, and tampering found by verify.
  */
 describe('audit log durability (real server, real Postgres)', () => {
+  let stack: Stack;
   let dir: string;
-  let upstream: StaticServer;
-  let postgres: TestPostgres;
   let databaseUrl: string;
   let db: pg.Client;
   let modgate: ModgateProcess;
@@ -72,35 +58,23 @@ describe('audit log durability (real server, real Postgres)', () => {
   };
 
   beforeAll(async () => {
-    dir = await makeTempDir('audit-durability');
+    stack = await startStack({ name: 'audit-durability', tls: false, database: 'postgres', upstream: 'empty' });
+    ({ dir, modgate } = stack);
+    databaseUrl = stack.databaseUrl!;
     const tree = join(dir, 'upstream', MODULE, '@v');
     await mkdir(tree, { recursive: true });
     await writeFile(join(tree, 'v1.0.0.info'), '{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}');
     await writeFile(join(tree, 'v1.0.0.mod'), GO_MOD);
     await writeFile(join(tree, 'list'), 'v1.0.0\n');
-    upstream = await startStaticServer(join(dir, 'upstream'));
-    postgres = await startPostgres();
-    databaseUrl = await postgres.createDatabase('modgate');
     db = new pg.Client({ connectionString: databaseUrl });
     // Every process shares the database and the blob store (the data dir): they are replicas.
-    env = async () => ({
-      MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-      MODGATE_DATA_DIR: join(dir, 'data'),
-      DATABASE_URL: databaseUrl,
-      MODGATE_UPSTREAM: upstream.url,
-      MODGATE_SUMDB: 'off',
-      MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-    });
-    modgate = await startModgate({ env: await env(), readyTimeoutMs: 60_000 });
+    env = async () => ({ ...stack.env, MODGATE_LISTEN: `127.0.0.1:${await freePort()}` });
     await db.connect();
   }, 120_000);
 
   afterAll(async () => {
     await db?.end().catch(() => undefined);
-    await modgate?.stop();
-    await upstream?.stop();
-    await postgres?.stop();
-    if (dir) await removeDir(dir);
+    await stack?.stop();
   });
 
   it('records exactly one event per pull for 10,000 concurrent pulls', async () => {

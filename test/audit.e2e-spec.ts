@@ -7,23 +7,16 @@ import {
   TEST_ADMIN_PASSWORD,
   basicAuth,
   bearerAuth,
-  buildFixtureGoproxy,
-  createTestCa,
   execFileText,
-  freePort,
   goEnv,
   goModDownloadJsonAll,
   makeTempDir,
-  removeDir,
-  startModgate,
-  startPostgres,
-  startStaticServer,
+  startStack,
   writeNetrc,
   type FixtureGoproxy,
   type ModgateProcess,
-  type StaticServer,
+  type Stack,
   type TestCa,
-  type TestPostgres,
 } from './support/index.js';
 import { rawGet, rawRequest } from './http-client.js';
 
@@ -98,10 +91,9 @@ function parseCsv(text: string): string[][] {
  * audit` CLI, and the admin page in headless Chromium.
  */
 describe('audit log end to end (go client, admin API, CLI, admin page)', () => {
+  let stack: Stack;
   let dir: string;
   let fixture: FixtureGoproxy;
-  let upstream: StaticServer;
-  let postgres: TestPostgres;
   let tls: TestCa;
   let ca: Buffer;
   let modgate: ModgateProcess;
@@ -123,34 +115,16 @@ describe('audit log end to end (go client, admin API, CLI, admin page)', () => {
     rawRequest(method, modgate.url, path, { ca, headers, body: Buffer.from(JSON.stringify(body)) });
 
   beforeAll(async () => {
-    dir = await makeTempDir('audit-e2e');
-    fixture = await buildFixtureGoproxy(join(dir, 'fixture'));
-    upstream = await startStaticServer(fixture.root);
-    postgres = await startPostgres();
-    tls = await createTestCa(join(dir, 'tls'));
-    ca = await readFile(tls.caCertPath);
-    goHome = await makeTempDir('audit-gohome');
-    const config = join(dir, 'modgate.yaml');
-    await writeFile(
-      config,
-      ['policies:', '  deny:', '    - name: security-baseline', '      rules:', '        - module: github.com/fixture/nomod', '          reason: broken release, use v1.0.1'].join('\n'),
-    );
-    modgate = await startModgate({
-      env: {
-        MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-        MODGATE_TLS_CERT: tls.certPath,
-        MODGATE_TLS_KEY: tls.keyPath,
-        MODGATE_DATA_DIR: join(dir, 'data'),
-        DATABASE_URL: await postgres.createDatabase('modgate'),
-        MODGATE_CONFIG: config,
-        MODGATE_UPSTREAM: upstream.url,
-        MODGATE_SUMDB: 'off',
-        MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-        MODGATE_TRUSTED_PROXIES: '127.0.0.1',
-      },
-      caCert: tls.caCertPath,
-      readyTimeoutMs: 60_000,
+    stack = await startStack({
+      name: 'audit-e2e',
+      database: 'postgres',
+      upstream: 'fixture',
+      config: () => ['policies:', '  deny:', '    - name: security-baseline', '      rules:', '        - module: github.com/fixture/nomod', '          reason: broken release, use v1.0.1'],
+      env: { MODGATE_TRUSTED_PROXIES: '127.0.0.1' },
     });
+    ({ dir, modgate } = stack);
+    [fixture, tls, ca] = [stack.fixture!, stack.tls!, stack.ca!];
+    goHome = join(dir, 'gohome');
     expect((await post('/api/users/dana', { password: DANA_PASSWORD, groups: ['developers'] }, ADMIN_AUTH, 'PUT')).status).toBe(200);
     ciToken = (JSON.parse((await post('/api/tokens', { name: 'ci-e2e', scopes: ['read'] }, ADMIN_AUTH)).body.toString()) as { token: string }).token;
     adminToken = (JSON.parse((await post('/api/tokens', { name: 'audit-admin', scopes: ['read', 'admin'] }, ADMIN_AUTH)).body.toString()) as { token: string }).token;
@@ -175,13 +149,7 @@ describe('audit log end to end (go client, admin API, CLI, admin page)', () => {
     expect((await rawGet(modgate.url, `/${ALPHA}/@v/v1.1.0.info`, { ca })).status).toBe(401);
   }, 240_000);
 
-  afterAll(async () => {
-    await modgate?.stop();
-    await upstream?.stop();
-    await postgres?.stop();
-    if (dir) await removeDir(dir);
-    if (goHome) await removeDir(goHome);
-  });
+  afterAll(() => stack?.stop());
 
   describe('what go mod download records', () => {
     it('records each artifact dana pulled: principal, module, version, size, and an origin fetch', async () => {

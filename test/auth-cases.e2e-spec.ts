@@ -1,21 +1,16 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+
 import jwt from 'jsonwebtoken';
 import {
   ADMIN_AUTH,
+  LDAP_GROUPS,
+  LDAP_PEOPLE,
   TEST_ADMIN_PASSWORD,
   basicAuth,
   bearerAuth,
-  createTestCa,
-  freePort,
-  makeTempDir,
-  removeDir,
-  startModgate,
-  startSlapd,
-  LDAP_GROUPS,
-  LDAP_PEOPLE,
+  startStack,
   type ModgateProcess,
+  type Stack,
   type TestSlapd,
 } from './support/index.js';
 import { rawGet, rawRequest, type RawResponse } from './http-client.js';
@@ -109,7 +104,7 @@ const CASES: AuthCase[] = [
 ];
 
 describe('authentication: the table of cases (real slapd, modgate over HTTPS)', () => {
-  let dir: string;
+  let stack: Stack;
   let slapd: TestSlapd;
   let modgate: ModgateProcess;
   let ca: Buffer;
@@ -125,42 +120,26 @@ describe('authentication: the table of cases (real slapd, modgate over HTTPS)', 
   };
 
   beforeAll(async () => {
-    dir = await makeTempDir('auth-cases');
-    slapd = await startSlapd();
+    stack = await startStack({
+      name: 'auth-cases',
+      ldap: true,
+      config: ({ slapd }) => [
+        'auth:',
+        '  throttle: { userMaxFailures: 3, ipMaxFailures: 25, windowSeconds: 60, baseDelaySeconds: 2, maxDelaySeconds: 10 }',
+        '  ldap:',
+        `    url: ${slapd!.url}`,
+        `    searchBase: ${LDAP_PEOPLE}`,
+        `    groupSearchBase: ${LDAP_GROUPS}`,
+        '    timeoutSeconds: 2',
+      ],
+      env: { MODGATE_SUMDB: 'sum.golang.org', MODGATE_JWT_SECRET: JWT_SECRET },
+    });
+    ({ modgate } = stack);
+    [slapd, ca] = [stack.slapd!, stack.ca!];
     for (const [uid, password] of Object.entries(PASSWORDS)) await slapd.addUser(uid, password);
     await slapd.addGroup('developers', ['alice', 'bob']);
     await slapd.addGroup('modgate-admins', ['zoe']);
     await slapd.lockUser('dave');
-    const tls = await createTestCa(join(dir, 'tls'));
-    ca = await readFile(tls.caCertPath);
-    const config = join(dir, 'modgate.yaml');
-    await writeFile(
-      config,
-      [
-        'auth:',
-        '  throttle: { userMaxFailures: 3, ipMaxFailures: 25, windowSeconds: 60, baseDelaySeconds: 2, maxDelaySeconds: 10 }',
-        '  ldap:',
-        `    url: ${slapd.url}`,
-        `    searchBase: ${LDAP_PEOPLE}`,
-        `    groupSearchBase: ${LDAP_GROUPS}`,
-        '    timeoutSeconds: 2',
-      ].join('\n'),
-    );
-    modgate = await startModgate({
-      env: {
-        MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-        MODGATE_TLS_CERT: tls.certPath,
-        MODGATE_TLS_KEY: tls.keyPath,
-        MODGATE_DATA_DIR: join(dir, 'data'),
-        MODGATE_UPSTREAM: 'off',
-        MODGATE_SUMDB: 'sum.golang.org',
-        MODGATE_CONFIG: config,
-        MODGATE_JWT_SECRET: JWT_SECRET,
-        MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-      },
-      caCert: tls.caCertPath,
-      readyTimeoutMs: 60_000,
-    });
     const [valid, admin, revoked, expired] = await Promise.all([
       createToken({ name: 'valid', scopes: ['read'] }),
       createToken({ name: 'admin-ops', scopes: ['admin'] }),
@@ -172,11 +151,7 @@ describe('authentication: the table of cases (real slapd, modgate over HTTPS)', 
     await new Promise((resolve) => setTimeout(resolve, 1500));
   }, 120_000);
 
-  afterAll(async () => {
-    await modgate?.stop();
-    await slapd?.close();
-    if (dir) await removeDir(dir);
-  });
+  afterAll(() => stack?.stop());
 
   it('has at least 30 cases', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(30);

@@ -1,20 +1,15 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ADMIN_AUTH,
   LDAP_PEOPLE,
   REPO_ROOT,
-  TEST_ADMIN_PASSWORD,
   basicAuth,
   bearerAuth,
-  createTestCa,
   execFileText,
-  freePort,
-  makeTempDir,
-  removeDir,
-  startModgate,
-  startSlapd,
+  startStack,
   type ModgateProcess,
+  type Stack,
   type TestCa,
   type TestSlapd,
 } from './support/index.js';
@@ -31,6 +26,7 @@ const LDAP_USERS: Record<string, string> = { alice: SHARED, alicia: SHARED, gues
  * users, token scopes, LDAP injection, a hung directory, readiness and response headers.
  */
 describe('authentication under attack (real slapd, modgate over HTTPS)', () => {
+  let stack: Stack;
   let dir: string;
   let tls: TestCa;
   let ca: Buffer;
@@ -59,46 +55,29 @@ describe('authentication under attack (real slapd, modgate over HTTPS)', () => {
     });
 
   beforeAll(async () => {
-    dir = await makeTempDir('auth-hardening');
-    slapd = await startSlapd();
-    for (const [uid, password] of Object.entries(LDAP_USERS)) await slapd.addUser(uid, password);
-    tls = await createTestCa(join(dir, 'tls'));
-    ca = await readFile(tls.caCertPath);
-    const config = join(dir, 'modgate.yaml');
-    await writeFile(
-      config,
-      [
+    stack = await startStack({
+      name: 'auth-hardening',
+      ldap: true,
+      config: ({ slapd }) => [
         'auth:',
         '  throttle: { userMaxFailures: 5, ipMaxFailures: 1000, windowSeconds: 600, baseDelaySeconds: 300, maxDelaySeconds: 600 }',
         '  ldap:',
-        `    url: ${slapd.url}`,
+        `    url: ${slapd!.url}`,
         `    searchBase: ${LDAP_PEOPLE}`,
         '    timeoutSeconds: 1',
-      ].join('\n'),
-    );
-    modgate = await startModgate({
-      env: {
-        MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-        MODGATE_TLS_CERT: tls.certPath,
-        MODGATE_TLS_KEY: tls.keyPath,
-        MODGATE_DATA_DIR: join(dir, 'data'),
-        MODGATE_UPSTREAM: 'off',
-        MODGATE_SUMDB: 'off',
-        MODGATE_CONFIG: config,
-        MODGATE_TRUSTED_PROXIES: '127.0.0.1',
-        MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-      },
-      caCert: tls.caCertPath,
+      ],
+      env: { MODGATE_TRUSTED_PROXIES: '127.0.0.1' },
       readyTimeoutMs: 120_000,
     });
+    ({ dir, modgate } = stack);
+    [slapd, tls, ca] = [stack.slapd!, stack.tls!, stack.ca!];
+    for (const [uid, password] of Object.entries(LDAP_USERS)) await slapd.addUser(uid, password);
     expect((await get('/api/whoami', ADMIN_AUTH)).status).toBe(200);
   }, 180_000);
 
   afterAll(async () => {
     slapd?.thaw();
-    await modgate?.stop();
-    await slapd?.close();
-    if (dir) await removeDir(dir);
+    await stack?.stop();
   });
 
   describe('the login throttle', () => {

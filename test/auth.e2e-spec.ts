@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import S3rver from 's3rver';
 import {
   ADMIN_AUTH,
   FIXTURE_MODULES,
@@ -8,30 +7,20 @@ import {
   LDAP_PEOPLE,
   TEST_ADMIN_PASSWORD,
   basicAuth,
-  buildFixtureGoproxy,
   commitAll,
-  createTestCa,
-  freePort,
   goEnv,
   goModDownloadJsonAll,
   initRepo,
-  makeTempDir,
-  removeDir,
   runGo,
-  startGitHttpServer,
-  startModgate,
-  startPostgres,
-  startSlapd,
-  startStaticServer,
+  startStack,
   tag,
   writeFiles,
   writeNetrc,
   type FixtureGoproxy,
   type GitHttpServer,
   type ModgateProcess,
-  type StaticServer,
+  type Stack,
   type TestCa,
-  type TestPostgres,
   type TestSlapd,
 } from './support/index.js';
 import { rawGet, rawRequest } from './http-client.js';
@@ -81,13 +70,11 @@ const policiesYaml = (extraBindings: string[] = []) => [
  * ones from a fixture upstream.
  */
 describe('auth gateway and RBAC with the real go command, slapd and Postgres', () => {
+  let stack: Stack;
   let dir: string;
   let fixture: FixtureGoproxy;
-  let upstream: StaticServer;
   let gitHost: GitHttpServer;
-  let postgres: TestPostgres;
   let slapd: TestSlapd;
-  let s3: S3rver;
   let tls: TestCa;
   let ca: Buffer;
   let a: ModgateProcess;
@@ -125,81 +112,50 @@ describe('auth gateway and RBAC with the real go command, slapd and Postgres', (
   };
 
   beforeAll(async () => {
-    dir = await makeTempDir('auth-e2e');
-    goHome = join(dir, 'gohome');
-    fixture = await buildFixtureGoproxy(join(dir, 'fixture'));
-    await writeFile(join(fixture.root, 'github.com/fixture/alpha/@latest'), '{"Version":"v1.1.0","Time":"2024-01-02T00:00:00Z"}');
-    await writeFile(join(fixture.root, 'github.com/fixture/nomod/@latest'), '{"Version":"v1.0.1","Time":"2024-01-02T00:00:00Z"}');
-    upstream = await startStaticServer(fixture.root);
-    await privateRepo(LEDGER, ['v1.0.0', 'v1.1.0']);
-    await privateRepo(WIDGET, ['v1.0.0']);
-    await privateRepo(GADGET, ['v1.0.0']);
-    for (const path of MANY) await privateRepo(path, ['v1.0.0']);
-    gitHost = await startGitHttpServer({ reposRoot: join(dir, 'repos') });
-
-    slapd = await startSlapd();
-    for (const [uid, password] of Object.entries(PASSWORD)) await slapd.addUser(uid, password);
-    await slapd.addGroup('payments', ['alice', 'grace', 'henry', 'frank', 'dave']);
-    await slapd.addGroup('developers', ['alice', 'bob']);
-    await slapd.addGroup('platform', ['erin']);
-
-    postgres = await startPostgres();
-    const databaseUrl = await postgres.createDatabase('modgate');
-    // Replicas share the database and the blob store (any of them may pre-build a version).
-    s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(dir, 's3'), configureBuckets: [{ name: 'modules' }] });
-    const { port: s3Port } = await s3.run();
-    tls = await createTestCa(join(dir, 'tls'));
-    ca = await readFile(tls.caCertPath);
-    const common = [
+    const origins = (gitHost: GitHttpServer) => [
       'origins:',
       '  - pattern: git.corp.example/payments/*',
       `    url: ${gitHost.url}/payments/{repo}.git`,
       '  - pattern: git.corp.example/acme/*',
       `    url: ${gitHost.url}/acme/{repo}.git`,
     ];
-    const ldap = (ttl?: number) => [
+    const ldap = (url: string, ttl?: number) => [
       'auth:',
       ...(ttl === undefined ? [] : [`  cacheTtlSeconds: ${ttl}`]),
       '  ldap:',
-      `    url: ${slapd.url}`,
+      `    url: ${url}`,
       `    searchBase: ${LDAP_PEOPLE}`,
       `    groupSearchBase: ${LDAP_GROUPS}`,
     ];
-    configA = join(dir, 'a.yaml');
-    await writeFile(configA, [...common, ...ldap(), ...policiesYaml()].join('\n'));
-    const configB = join(dir, 'b.yaml');
-    await writeFile(configB, [...common, ...ldap(2), ...policiesYaml()].join('\n'));
-    const env = async (name: string, config: string) => ({
-      MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-      MODGATE_TLS_CERT: tls.certPath,
-      MODGATE_TLS_KEY: tls.keyPath,
-      MODGATE_DATA_DIR: join(dir, name),
-      DATABASE_URL: databaseUrl,
-      MODGATE_STORAGE: 's3',
-      MODGATE_S3_BUCKET: 'modules',
-      MODGATE_S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
-      MODGATE_S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      MODGATE_CONFIG: config,
-      MODGATE_UPSTREAM: upstream.url,
-      MODGATE_SUMDB: 'off',
-      MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    // Replicas share the database and the blob store (any of them may pre-build a version).
+    stack = await startStack({
+      name: 'auth-e2e',
+      database: 'postgres',
+      ldap: true,
+      s3: true,
+      gitHost: true,
+      upstream: 'fixture',
+      config: (parts) => [...origins(parts.gitHost!), ...ldap(parts.slapd!.url), ...policiesYaml()],
     });
-    a = await startModgate({ env: await env('a', configA), caCert: tls.caCertPath, readyTimeoutMs: 60_000 });
-    b = await startModgate({ env: await env('b', configB), caCert: tls.caCertPath, readyTimeoutMs: 60_000 });
+    ({ dir, modgate: a } = stack);
+    [configA, fixture, gitHost, slapd, tls, ca] = [stack.configPath!, stack.fixture!, stack.gitHost!, stack.slapd!, stack.tls!, stack.ca!];
+    goHome = join(dir, 'gohome');
+    await writeFile(join(fixture.root, 'github.com/fixture/alpha/@latest'), '{"Version":"v1.1.0","Time":"2024-01-02T00:00:00Z"}');
+    await writeFile(join(fixture.root, 'github.com/fixture/nomod/@latest'), '{"Version":"v1.0.1","Time":"2024-01-02T00:00:00Z"}');
+    await privateRepo(LEDGER, ['v1.0.0', 'v1.1.0']);
+    await privateRepo(WIDGET, ['v1.0.0']);
+    await privateRepo(GADGET, ['v1.0.0']);
+    for (const path of MANY) await privateRepo(path, ['v1.0.0']);
+    for (const [uid, password] of Object.entries(PASSWORD)) await slapd.addUser(uid, password);
+    await slapd.addGroup('payments', ['alice', 'grace', 'henry', 'frank', 'dave']);
+    await slapd.addGroup('developers', ['alice', 'bob']);
+    await slapd.addGroup('platform', ['erin']);
+    const configB = join(dir, 'b.yaml');
+    await writeFile(configB, [...origins(gitHost), ...ldap(slapd.url, 2), ...policiesYaml()].join('\n'));
+    b = await stack.startModgate('b', { MODGATE_CONFIG: configB });
   }, 300_000);
 
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await gitHost?.stop();
-    await upstream?.stop();
-    await slapd?.close();
-    await s3?.close();
-    await postgres?.stop();
-    if (dir) await removeDir(dir);
-  });
+  afterAll(() => stack?.stop());
 
   it('a developer in the right LDAP group downloads a private module', async () => {
     const env = await goAs(a, 'alice', PASSWORD.alice!);

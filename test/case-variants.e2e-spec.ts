@@ -1,32 +1,24 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ADMIN_AUTH,
-  TEST_ADMIN_PASSWORD,
   basicAuth,
   commitAll,
-  createTestCa,
-  freePort,
   goEnv,
   goModDownloadJsonAll,
   initRepo,
   makeTempDir,
   removeDir,
   runGo,
-  startGitHttpServer,
-  startModgate,
-  startPostgres,
-  startStaticServer,
+  startStack,
   tag,
   writeFiles,
-  writeNetrc,
   type GitHttpServer,
   type ModgateProcess,
+  type Stack,
   type StaticServer,
   type TestCa,
-  type TestPostgres,
 } from './support/index.js';
-import { rawGet, rawRequest } from './http-client.js';
+import { rawGet } from './http-client.js';
 
 const WIDGET = 'github.com/acme/widget';
 const SECRET = 'github.com/acme/secret';
@@ -42,11 +34,11 @@ const privateRequests = (requests: string[]) => requests.filter((path) => path.r
  * public upstream or checksum database, also through the real go command's own probing.
  */
 describe('case variants of private module paths (real go over HTTPS, case-insensitive git host)', () => {
+  let stack: Stack;
   let dir: string;
   let gitHost: GitHttpServer;
   let upstream: StaticServer;
   let sumdb: StaticServer;
-  let postgres: TestPostgres;
   let tls: TestCa;
   let ca: Buffer;
   let modgate: ModgateProcess;
@@ -58,36 +50,16 @@ describe('case variants of private module paths (real go over HTTPS, case-insens
     goEnv({ home: goHome, goproxy: modgate.url, gomodcache: join(dir, modcache), caCert: tls.caCertPath, gonosumdb: 'github.com/acme', netrc, extra: { GOSUMDB: 'sum.golang.org' } });
 
   beforeAll(async () => {
-    dir = await makeTempDir('modgate-case-');
-    const reposRoot = join(dir, 'repos');
-    const widget = join(reposRoot, 'acme', 'widget.git');
-    await initRepo(widget);
-    await writeFiles(widget, { 'go.mod': `module ${WIDGET}\n\ngo 1.19\n`, 'widget.go': 'package widget\n' });
-    await commitAll(widget, 'v1.0.0', '2024-02-01T10:00:00Z');
-    await tag(widget, 'v1.0.0');
-    await writeFiles(widget, { 'widget.go': 'package widget\n\n// Bad is the denied release.\nconst Bad = true\n' });
-    await commitAll(widget, 'v1.0.1', '2024-02-02T10:00:00Z');
-    await tag(widget, 'v1.0.1');
-    const secret = join(reposRoot, 'acme', 'secret.git');
-    await initRepo(secret);
-    await writeFiles(secret, { 'go.mod': `module ${SECRET}\n\ngo 1.19\n`, 'secret.go': 'package secret\n' });
-    await commitAll(secret, 'v1.0.0', '2024-02-01T10:00:00Z');
-    await tag(secret, 'v1.0.0');
-
-    gitHost = await startGitHttpServer({ reposRoot, caseInsensitive: true });
-    upstream = await startStaticServer(join(dir, 'empty-upstream'));
-    sumdb = await startStaticServer(join(dir, 'empty-sumdb'));
-    postgres = await startPostgres();
-    tls = await createTestCa(join(dir, 'tls'));
-    ca = await readFile(tls.caCertPath);
-    goHome = await makeTempDir('modgate-gohome-');
-    const configFile = join(dir, 'modgate.yaml');
-    await writeFile(
-      configFile,
-      [
+    stack = await startStack({
+      name: 'case-variants-e2e',
+      database: 'postgres',
+      gitHost: { caseInsensitive: true },
+      upstream: 'empty',
+      sumdb: 'sum.golang.org',
+      config: ({ gitHost }) => [
         'origins:',
         '  - pattern: github.com/acme/*',
-        `    url: ${gitHost.url}/acme/{repo}.git`,
+        `    url: ${gitHost!.url}/acme/{repo}.git`,
         'policies:',
         '  bindings:',
         '    - subjects: [user:bob]',
@@ -97,37 +69,30 @@ describe('case variants of private module paths (real go over HTTPS, case-insens
         '    - name: incident-7',
         '      rules:',
         `        - { module: ${WIDGET}, versions: v1.0.1, reason: leaks credentials }`,
-      ].join('\n'),
-    );
-    modgate = await startModgate({
-      env: {
-        MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-        MODGATE_TLS_CERT: tls.certPath,
-        MODGATE_TLS_KEY: tls.keyPath,
-        MODGATE_DATA_DIR: join(dir, 'data'),
-        DATABASE_URL: await postgres.createDatabase('modgate'),
-        MODGATE_CONFIG: configFile,
-        MODGATE_UPSTREAM: upstream.url,
-        MODGATE_SUMDB: `sum.golang.org ${sumdb.url}`,
-        MODGATE_LIST_TTL_SECONDS: '0',
-        MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-      },
-      caCert: tls.caCertPath,
+      ],
+      env: { MODGATE_LIST_TTL_SECONDS: '0' },
     });
-    netrc = await writeNetrc(join(dir, 'netrc'), modgate.url, 'admin', TEST_ADMIN_PASSWORD);
-    const created = await rawRequest('PUT', modgate.url, '/api/users/bob', { ca, headers: ADMIN_AUTH, body: Buffer.from(JSON.stringify({ password: BOB_PASSWORD })) });
+    ({ dir, modgate, netrc } = stack);
+    [gitHost, upstream, sumdb, tls, ca] = [stack.gitHost!, stack.upstream!, stack.sumdb!, stack.tls!, stack.ca!];
+    goHome = join(dir, 'gohome');
+    const widget = join(stack.reposRoot, 'acme', 'widget.git');
+    await initRepo(widget);
+    await writeFiles(widget, { 'go.mod': `module ${WIDGET}\n\ngo 1.19\n`, 'widget.go': 'package widget\n' });
+    await commitAll(widget, 'v1.0.0', '2024-02-01T10:00:00Z');
+    await tag(widget, 'v1.0.0');
+    await writeFiles(widget, { 'widget.go': 'package widget\n\n// Bad is the denied release.\nconst Bad = true\n' });
+    await commitAll(widget, 'v1.0.1', '2024-02-02T10:00:00Z');
+    await tag(widget, 'v1.0.1');
+    const secret = join(stack.reposRoot, 'acme', 'secret.git');
+    await initRepo(secret);
+    await writeFiles(secret, { 'go.mod': `module ${SECRET}\n\ngo 1.19\n`, 'secret.go': 'package secret\n' });
+    await commitAll(secret, 'v1.0.0', '2024-02-01T10:00:00Z');
+    await tag(secret, 'v1.0.0');
+    const created = await stack.admin.put('/api/users/bob', { password: BOB_PASSWORD });
     expect(created.status).toBe(200);
   });
 
-  afterAll(async () => {
-    await modgate?.stop();
-    await gitHost?.stop();
-    await upstream?.stop();
-    await sumdb?.stop();
-    await postgres?.stop();
-    if (dir) await removeDir(dir);
-    if (goHome) await removeDir(goHome);
-  });
+  afterAll(() => stack?.stop());
 
   it('serves a repository-name variant as the git host resolves it, but applies the deny rule to every spelling', async () => {
     expect((await get(`/${WIDGET}/@v/v1.0.1.zip`)).status).toBe(403);

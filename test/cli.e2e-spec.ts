@@ -1,32 +1,25 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import S3rver from 's3rver';
 import {
-  ADMIN_AUTH,
   LDAP_PEOPLE,
   REPO_ROOT,
-  TEST_ADMIN_PASSWORD,
-  createTestCa,
   execFileText,
   freePort,
   goEnv,
   makeTempDir,
   removeDir,
   runGo,
-  startModgate,
-  startPostgres,
-  startSlapd,
-  startStaticServer,
-  writeNetrc,
+  startStack,
   type ExecResult,
   type ModgateProcess,
+  type Stack,
   type StaticServer,
   type TestCa,
   type TestPostgres,
   type TestSlapd,
 } from './support/index.js';
-import { rawGet, rawRequest } from './http-client.js';
+import { rawGet } from './http-client.js';
 import { buildModuleGraphFixture, type ModuleGraphFixture } from './module-graph-fixture.js';
 
 const CLI = join(REPO_ROOT, 'dist/apps/modgate-cli/src/main.js');
@@ -39,12 +32,14 @@ const DANA_PASSWORD = 'dana-password-cli-e2e';
  * each dependency stopped; `--help` everywhere.
  */
 describe('modgate CLI end to end', () => {
+  let stack: Stack;
+  let graphDir: string;
   let dir: string;
   let graph: ModuleGraphFixture;
   let upstream: StaticServer;
   let postgres: TestPostgres;
   let slapd: TestSlapd;
-  let s3: S3rver;
+  let s3: NonNullable<Stack['s3']>;
   let tls: TestCa;
   let modgate: ModgateProcess | undefined;
   let serverEnv: Record<string, string>;
@@ -61,21 +56,18 @@ describe('modgate CLI end to end', () => {
   let adminToken: string;
 
   beforeAll(async () => {
-    dir = await makeTempDir('cli-e2e');
-    graph = await buildModuleGraphFixture(join(dir, 'graph'));
-    upstream = await startStaticServer(graph.root);
-    postgres = await startPostgres();
-    slapd = await startSlapd();
-    s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(dir, 's3'), configureBuckets: [{ name: 'modules' }] });
-    const { port: s3Port } = await s3.run();
-    tls = await createTestCa(join(dir, 'tls'));
-    const config = join(dir, 'modgate.yaml');
-    await writeFile(
-      config,
-      [
+    graphDir = await makeTempDir('cli-e2e-graph');
+    graph = await buildModuleGraphFixture(graphDir);
+    stack = await startStack({
+      name: 'cli-e2e',
+      database: 'postgres',
+      ldap: true,
+      s3: true,
+      upstream: { root: graph.root },
+      config: ({ slapd }) => [
         'auth:',
         '  ldap:',
-        `    url: ${slapd.url}`,
+        `    url: ${slapd!.url}`,
         `    searchBase: ${LDAP_PEOPLE}`,
         'policies:',
         '  publicModules: []',
@@ -89,50 +81,20 @@ describe('modgate CLI end to end', () => {
         '      rules:',
         '        - module: github.com/evil/*',
         '          reason: malicious publisher',
-        '',
-      ].join('\n'),
-    );
-    serverEnv = {
-      MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-      MODGATE_TLS_CERT: tls.certPath,
-      MODGATE_TLS_KEY: tls.keyPath,
-      MODGATE_DATA_DIR: join(dir, 'data'),
-      DATABASE_URL: await postgres.createDatabase('modgate'),
-      MODGATE_STORAGE: 's3',
-      MODGATE_S3_BUCKET: 'modules',
-      MODGATE_S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
-      MODGATE_S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      MODGATE_CONFIG: config,
-      MODGATE_UPSTREAM: upstream.url,
-      MODGATE_SUMDB: 'off',
-      MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-    };
-    modgate = await startModgate({ env: serverEnv, caCert: tls.caCertPath });
-    const ca = await readFile(tls.caCertPath);
-    const put = await rawRequest('PUT', modgate.url, '/api/users/dana', {
-      ca,
-      headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
-      body: Buffer.from(JSON.stringify({ password: DANA_PASSWORD, groups: ['developers'] })),
+      ],
     });
+    ({ dir, modgate, env: serverEnv } = stack);
+    [upstream, postgres, slapd, s3, tls] = [stack.upstream!, stack.postgres!, stack.slapd!, stack.s3!, stack.tls!];
+    const put = await stack.admin.put('/api/users/dana', { password: DANA_PASSWORD, groups: ['developers'] });
     expect(put.status).toBe(200);
-    netrc = await writeNetrc(join(dir, 'netrc'), modgate.url, 'dana', DANA_PASSWORD);
-    const token = await rawRequest('POST', modgate.url, '/api/tokens', {
-      ca,
-      headers: { ...ADMIN_AUTH, 'content-type': 'application/json' },
-      body: Buffer.from(JSON.stringify({ name: 'cli-e2e', scopes: ['read', 'admin'] })),
-    });
-    adminToken = (JSON.parse(token.body.toString()) as { token: string }).token;
+    netrc = await stack.writeNetrc('dana', DANA_PASSWORD);
+    const token = await stack.admin.post('/api/tokens', { name: 'cli-e2e', scopes: ['read', 'admin'] });
+    adminToken = token.json<{ token: string }>().token;
   }, 300_000);
 
   afterAll(async () => {
-    await modgate?.stop();
-    await upstream?.stop();
-    await slapd?.close();
-    await s3?.close().catch(() => undefined);
-    await postgres?.stop();
-    if (dir) await removeDir(dir);
+    await stack?.stop();
+    if (graphDir) await removeDir(graphDir);
   });
 
   describe('warm', () => {

@@ -4,29 +4,19 @@ import { join } from 'node:path';
 import {
   ADMIN_AUTH,
   REPO_ROOT,
-  TEST_ADMIN_PASSWORD,
   basicAuth,
   bearerAuth,
   commitAll,
-  createTestCa,
   execFileText,
-  freePort,
   goEnv,
   initRepo,
-  makeTempDir,
-  removeDir,
-  startGitHttpServer,
-  startModgate,
-  startPostgres,
-  startStaticServer,
+  startStack,
   tag,
   writeFiles,
   type ExecResult,
-  type GitHttpServer,
   type ModgateProcess,
-  type StaticServer,
+  type Stack,
   type TestCa,
-  type TestPostgres,
 } from './support/index.js';
 import { rawGet, rawRequest } from './http-client.js';
 import { machineTokenName } from '../apps/modgate-cli/src/login.command.js';
@@ -55,12 +45,10 @@ async function dayOneCommands(): Promise<string[]> {
  * non-interactive paths (`--password-stdin`, `--token-stdin`) and the refusals.
  */
 describe('docs/clients.md day one: modgate login, go get a private module, modgate logout', () => {
+  let stack: Stack;
   let dir: string;
   let home: string;
   let bin: string;
-  let gitHost: GitHttpServer;
-  let sumdb: StaticServer;
-  let postgres: TestPostgres;
   let tls: TestCa;
   let ca: Buffer;
   let modgate: ModgateProcess;
@@ -71,8 +59,27 @@ describe('docs/clients.md day one: modgate login, go get a private module, modga
     execFileText(join(bin, 'modgate'), args, { cwd: home, env: { ...env, ...opts.extra }, input: opts.input ?? '', allowFailure: true, timeoutMs: 60_000 });
 
   beforeAll(async () => {
-    dir = await makeTempDir('clients-doc-');
-    const repo = join(dir, 'repos', 'acme', 'widget.git');
+    stack = await startStack({
+      name: 'clients-doc',
+      database: 'postgres',
+      gitHost: { token: GIT_TOKEN },
+      sumdb: 'sum.golang.org',
+      config: ({ gitHost }) => [
+        'origins:',
+        '  - pattern: git.corp.example/acme/*',
+        `    url: ${gitHost!.url}/acme/{repo}.git`,
+        '    token: { env: ACME_GIT_TOKEN }',
+        'policies:',
+        '  bindings:',
+        '    - subjects: [group:acme, token:ci-widget]',
+        '      role: reader',
+        '      modules: [git.corp.example/acme/*]',
+      ],
+      env: { ACME_GIT_TOKEN: GIT_TOKEN },
+    });
+    ({ dir, modgate } = stack);
+    [tls, ca] = [stack.tls!, stack.ca!];
+    const repo = join(stack.reposRoot, 'acme', 'widget.git');
     await initRepo(repo);
     await writeFiles(repo, { 'go.mod': `module ${WIDGET}\n\ngo 1.19\n`, 'widget.go': 'package widget\n\nconst Name = "widget"\n' });
     await commitAll(repo, 'v1.0.0', '2024-02-01T10:00:00Z');
@@ -80,43 +87,7 @@ describe('docs/clients.md day one: modgate login, go get a private module, modga
     await writeFiles(repo, { 'widget.go': 'package widget\n\nconst Name = "widget 1.1"\n' });
     await commitAll(repo, 'v1.1.0', '2024-02-02T10:00:00Z');
     await tag(repo, 'v1.1.0');
-    gitHost = await startGitHttpServer({ reposRoot: join(dir, 'repos'), token: GIT_TOKEN });
-    sumdb = await startStaticServer(join(dir, 'empty-sumdb'));
-    postgres = await startPostgres();
-    tls = await createTestCa(join(dir, 'tls'));
-    ca = await readFile(tls.caCertPath);
-    const config = join(dir, 'modgate.yaml');
-    await writeFile(
-      config,
-      [
-        'origins:',
-        '  - pattern: git.corp.example/acme/*',
-        `    url: ${gitHost.url}/acme/{repo}.git`,
-        '    token: { env: ACME_GIT_TOKEN }',
-        'policies:',
-        '  bindings:',
-        '    - subjects: [group:acme, token:ci-widget]',
-        '      role: reader',
-        '      modules: [git.corp.example/acme/*]',
-        '',
-      ].join('\n'),
-    );
-    modgate = await startModgate({
-      env: {
-        MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-        MODGATE_TLS_CERT: tls.certPath,
-        MODGATE_TLS_KEY: tls.keyPath,
-        MODGATE_DATA_DIR: join(dir, 'data'),
-        DATABASE_URL: await postgres.createDatabase('modgate'),
-        MODGATE_CONFIG: config,
-        MODGATE_UPSTREAM: 'off',
-        MODGATE_SUMDB: `sum.golang.org ${sumdb.url}`,
-        ACME_GIT_TOKEN: GIT_TOKEN,
-        MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-      },
-      caCert: tls.caCertPath,
-    });
-    const alice = await rawRequest('PUT', modgate.url, '/api/users/alice', { ca, headers: ADMIN_AUTH, body: Buffer.from(JSON.stringify({ password: ALICE_PASSWORD, groups: ['acme'] })) });
+    const alice = await stack.admin.put('/api/users/alice', { password: ALICE_PASSWORD, groups: ['acme'] });
     expect(alice.status).toBe(200);
 
     home = join(dir, 'home');
@@ -133,13 +104,7 @@ describe('docs/clients.md day one: modgate login, go get a private module, modga
     env.USER = 'alice';
   });
 
-  afterAll(async () => {
-    await modgate?.stop();
-    await gitHost?.stop();
-    await sumdb?.stop();
-    await postgres?.stop();
-    if (dir) await removeDir(dir);
-  });
+  afterAll(() => stack?.stop());
 
   /** Runs one command line on a pseudo-terminal, typing `answers` after the prompts they match. */
   const onTerminal = (line: string, cwd: string, answers: Array<[RegExp, string]>): Promise<{ code: number | null; output: string }> =>

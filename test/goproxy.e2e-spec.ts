@@ -3,23 +3,16 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ADMIN_AUTH,
-  TEST_ADMIN_PASSWORD,
-  buildFixtureGoproxy,
-  createTestCa,
   FIXTURE_MODULES,
-  freePort,
-  goEnv,
   goModDownloadJsonAll,
   makeTempDir,
   removeDir,
   runGo,
-  startModgate,
-  startStaticServer,
-  writeNetrc,
+  startStack,
   type FixtureGoproxy,
   type ModgateProcess,
+  type Stack,
   type StaticServer,
-  type TestCa,
 } from './support/index.js';
 import { rawGet } from './http-client.js';
 import { MALFORMED_REQUESTS } from './malformed-requests.js';
@@ -29,53 +22,33 @@ import { MALFORMED_REQUESTS } from './malformed-requests.js';
  * (PGlite + filesystem), with a fixture upstream made by the go command itself.
  */
 describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
+  let stack: Stack;
   let dir: string;
   let fixture: FixtureGoproxy;
   let upstream: StaticServer;
   let sumdb: StaticServer;
-  let tls: TestCa;
   let ca: Buffer;
   let modgate: ModgateProcess;
   let goHome: string;
-  let netrc: string;
 
-  const goThroughModgate = (modcache: string) =>
-    goEnv({ home: goHome, goproxy: modgate.url, gomodcache: join(dir, modcache), caCert: tls.caCertPath, netrc });
+  const goThroughModgate = (modcache: string) => stack.goEnv({ modcache });
 
   beforeAll(async () => {
-    dir = await makeTempDir('modgate-e2e-');
-    fixture = await buildFixtureGoproxy(join(dir, 'fixture'));
+    stack = await startStack({
+      name: 'goproxy-e2e',
+      upstream: 'fixture',
+      sumdb: 'sum.fixture.test',
+      // Every list and @latest goes to the upstream, so the outage test below sees stale answers.
+      env: { MODGATE_LIST_TTL_SECONDS: '0' },
+    });
+    ({ dir, modgate } = stack);
+    [fixture, upstream, sumdb, ca] = [stack.fixture!, stack.upstream!, stack.sumdb!, stack.ca!];
+    goHome = join(dir, 'gohome');
     // A go-made tree has no @latest files; the public proxy answers @latest with the highest release.
     await writeFile(join(fixture.root, 'github.com/fixture/alpha/@latest'), '{"Version":"v1.1.0","Time":"2024-01-02T00:00:00Z"}');
-    upstream = await startStaticServer(fixture.root);
-    sumdb = await startStaticServer(join(dir, 'fixture')); // any tree: the sumdb tests only count requests
-    tls = await createTestCa(join(dir, 'tls'));
-    ca = await readFile(tls.caCertPath);
-    goHome = await makeTempDir('modgate-gohome-');
-    modgate = await startModgate({
-      env: {
-        MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-        MODGATE_TLS_CERT: tls.certPath,
-        MODGATE_TLS_KEY: tls.keyPath,
-        MODGATE_DATA_DIR: join(dir, 'data'),
-        MODGATE_UPSTREAM: upstream.url,
-        MODGATE_SUMDB: `sum.fixture.test ${sumdb.url}`,
-        // Every list and @latest goes to the upstream, so the outage test below sees stale answers.
-        MODGATE_LIST_TTL_SECONDS: '0',
-        MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-      },
-      caCert: tls.caCertPath,
-    });
-    netrc = await writeNetrc(join(dir, 'netrc'), modgate.url, 'admin', TEST_ADMIN_PASSWORD);
   });
 
-  afterAll(async () => {
-    await modgate?.stop();
-    await upstream?.stop();
-    await sumdb?.stop();
-    if (dir) await removeDir(dir);
-    if (goHome) await removeDir(goHome);
-  });
+  afterAll(() => stack?.stop());
 
   it('prints the GOPROXY line a newcomer pastes', () => {
     expect(modgate.stdout()).toContain(`go env -w GOPROXY=${modgate.url}`);
@@ -83,7 +56,7 @@ describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
 
   it('downloads every fixture version with the same Sum and GoModSum as the go command made them', async () => {
     const wanted = fixture.modules.map((m) => `${m.path}@${m.version}`);
-    const results = await goModDownloadJsonAll(wanted, goThroughModgate('modcache-1'));
+    const results = await goModDownloadJsonAll(wanted, goThroughModgate('1'));
     expect(results.map((r) => r.Error).filter(Boolean)).toEqual([]);
     const got = results.map((r) => ({ path: r.Path, version: r.Version, sum: r.Sum, goModSum: r.GoModSum }));
     const want = fixture.modules.map((m) => ({ path: m.path, version: m.version, sum: m.sum, goModSum: m.goModSum }));
@@ -102,7 +75,7 @@ describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
   });
 
   it('lists versions for go list -m -versions, with short-lived caching', async () => {
-    const env = goThroughModgate('modcache-2');
+    const env = goThroughModgate('2');
     const alpha = await runGo(['list', '-m', '-versions', FIXTURE_MODULES.alpha], { cwd: goHome, env });
     expect(alpha.stdout.trim()).toBe(`${FIXTURE_MODULES.alpha} v1.0.0 v1.1.0 v1.2.0-rc.1`);
     const upper = await runGo(['list', '-m', '-versions', FIXTURE_MODULES.upperCase], { cwd: goHome, env });
@@ -115,7 +88,7 @@ describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
   it('lets go get <module>@latest pick the highest release', async () => {
     const work = await makeTempDir('modgate-work-');
     try {
-      const env = goThroughModgate('modcache-3');
+      const env = goThroughModgate('3');
       await runGo(['mod', 'init', 'example.com/consumer'], { cwd: work, env });
       await runGo(['get', `${FIXTURE_MODULES.alpha}@latest`, `${FIXTURE_MODULES.nomod}@latest`], { cwd: work, env });
       const goMod = await readFile(join(work, 'go.mod'), 'utf8');
@@ -149,7 +122,7 @@ describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
     const response = await rawGet(modgate.url, '/github.com/fixture/missing/@v/v1.0.0.info', { ca, headers: ADMIN_AUTH });
     expect(response.status).toBe(404);
     expect(response.body.toString()).toMatch(/^modgate: github.com\/fixture\/missing@v1.0.0: .*404/);
-    const go = await goModDownloadJsonAll(['github.com/fixture/missing@v1.0.0'], goThroughModgate('modcache-4'));
+    const go = await goModDownloadJsonAll(['github.com/fixture/missing@v1.0.0'], goThroughModgate('4'));
     expect(go[0]?.Error).toMatch(/404/);
   });
 
@@ -192,9 +165,9 @@ describe('modgate as GOPROXY for public modules (real go over HTTPS)', () => {
     await upstream.stop();
     await rm(join(dir, 'modcache-5'), { recursive: true, force: true });
     const cached = fixture.modules.map((m) => `${m.path}@${m.version}`);
-    const results = await goModDownloadJsonAll(cached, goThroughModgate('modcache-5'));
+    const results = await goModDownloadJsonAll(cached, goThroughModgate('5'));
     expect(results.map((r) => [r.Path, r.Version, r.Sum, r.Error])).toEqual(fixture.modules.map((m) => [m.path, m.version, m.sum, undefined]));
-    const versions = await runGo(['list', '-m', '-versions', FIXTURE_MODULES.nomod], { cwd: goHome, env: goThroughModgate('modcache-5') });
+    const versions = await runGo(['list', '-m', '-versions', FIXTURE_MODULES.nomod], { cwd: goHome, env: goThroughModgate('5') });
     expect(versions.stdout.trim()).toBe(`${FIXTURE_MODULES.nomod} v1.0.0 v1.0.1`);
     const latest = await rawGet(modgate.url, `/${FIXTURE_MODULES.alpha}/@latest`, { ca, headers: ADMIN_AUTH });
     expect(JSON.parse(latest.body.toString())).toMatchObject({ Version: 'v1.1.0' });

@@ -1,7 +1,7 @@
 import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { TEST_ADMIN_PASSWORD, freePort, makeTempDir, removeDir, startModgate, startPostgres, type TestPostgres } from './support/index.js';
+import { startModgate, startStack, type Stack } from './support/index.js';
 
 const DAY_MS = 86_400_000;
 
@@ -10,8 +10,8 @@ const DAY_MS = 86_400_000;
  * restarted modgate (real Postgres) removes them at start, and keeps everything still in use.
  */
 describe('housekeeping at start (real Postgres, planted leftovers)', () => {
+  let stack: Stack;
   let dir: string;
-  let postgres: TestPostgres;
   let env: Record<string, string>;
   let client: pg.Client;
 
@@ -22,28 +22,17 @@ describe('housekeeping at start (real Postgres, planted leftovers)', () => {
   };
 
   beforeAll(async () => {
-    dir = await makeTempDir('modgate-housekeeping-');
-    postgres = await startPostgres();
-    const databaseUrl = await postgres.createDatabase('modgate');
-    env = {
-      MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-      MODGATE_DATA_DIR: join(dir, 'data'),
-      DATABASE_URL: databaseUrl,
-      MODGATE_UPSTREAM: 'off',
-      MODGATE_SUMDB: 'off',
-      MODGATE_SYNC_HISTORY_DAYS: '7',
-      MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-    };
+    stack = await startStack({ name: 'housekeeping', tls: false, database: 'postgres', env: { MODGATE_SYNC_HISTORY_DAYS: '7' } });
+    ({ dir, env } = stack);
     // A first start creates the schema.
-    await (await startModgate({ env })).stop();
-    client = new pg.Client({ connectionString: databaseUrl });
+    await stack.modgate.stop();
+    client = new pg.Client({ connectionString: stack.databaseUrl });
     await client.connect();
   });
 
   afterAll(async () => {
     await client?.end();
-    await postgres?.stop();
-    if (dir) await removeDir(dir);
+    await stack?.stop();
   });
 
   it('removes temp zips and unfinished clones left by a crash, and prunes old deliveries and finished jobs', async () => {

@@ -7,11 +7,9 @@ import {
   TEST_ADMIN_PASSWORD,
   basicAuth,
   bearerAuth,
-  freePort,
-  makeTempDir,
-  removeDir,
-  startModgate,
+  startStack,
   type ModgateProcess,
+  type Stack,
 } from './support/index.js';
 import { rawGet, rawRequest } from './http-client.js';
 
@@ -25,6 +23,7 @@ const WRONG_PASSWORD = 'wrong-password-attempt-5e3';
  * line per request with the id the response and the audit event carry, and no secret anywhere.
  */
 describe('structured logs', () => {
+  let stack: Stack;
   let dir: string;
   let modgate: ModgateProcess;
   let token: string;
@@ -45,25 +44,14 @@ describe('structured logs', () => {
   };
 
   beforeAll(async () => {
-    dir = await makeTempDir('logging-e2e');
-    modgate = await startModgate({
-      env: {
-        MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-        MODGATE_DATA_DIR: join(dir, 'data'),
-        MODGATE_UPSTREAM: 'off',
-        MODGATE_SUMDB: 'off',
-        MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-      },
-    });
-    const created = await rawRequest('POST', modgate.url, '/api/tokens', { headers: ADMIN_AUTH, body: Buffer.from(JSON.stringify({ name: 'ci' })) });
+    stack = await startStack({ name: 'logging-e2e', tls: false });
+    ({ dir, modgate } = stack);
+    const created = await stack.admin.post('/api/tokens', { name: 'ci' });
     expect(created.status).toBe(201);
-    token = (JSON.parse(created.body.toString()) as { token: string }).token;
+    token = created.json<{ token: string }>().token;
   });
 
-  afterAll(async () => {
-    await modgate?.stop();
-    await removeDir(dir);
-  });
+  afterAll(() => stack?.stop());
 
   it('writes only JSON lines when stdout is not a terminal, the start banner included', () => {
     const all = lines();

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import {
   ADMIN_AUTH,
@@ -8,30 +8,19 @@ import {
   TEST_ADMIN_PASSWORD,
   basicAuth,
   bearerAuth,
-  buildFixtureGoproxy,
   commitAll,
-  createTestCa,
   freePort,
   goEnv,
   goModDownloadJsonAll,
   initRepo,
-  makeTempDir,
-  removeDir,
   revParse,
-  startGitHttpServer,
-  startModgate,
-  startPostgres,
-  startSlapd,
-  startStaticServer,
+  startStack,
   tag,
   writeFiles,
   writeNetrc,
-  type FixtureGoproxy,
-  type GitHttpServer,
   type ModgateProcess,
-  type StaticServer,
+  type Stack,
   type TestCa,
-  type TestPostgres,
   type TestSlapd,
 } from './support/index.js';
 import { rawGet, rawPost, rawRequest } from './http-client.js';
@@ -80,11 +69,8 @@ function valueOf(samples: Sample[], name: string, labels: Record<string, string>
  * separate MODGATE_METRICS_LISTEN listener.
  */
 describe('metrics end to end (go client, /metrics, the metrics listener)', () => {
+  let stack: Stack;
   let dir: string;
-  let fixture: FixtureGoproxy;
-  let upstream: StaticServer;
-  let gitHost: GitHttpServer;
-  let postgres: TestPostgres;
   let slapd: TestSlapd;
   let tls: TestCa;
   let ca: Buffer;
@@ -118,70 +104,46 @@ describe('metrics end to end (go client, /metrics, the metrics listener)', () =>
   };
 
   beforeAll(async () => {
-    dir = await makeTempDir('metrics-e2e');
-    goHome = await makeTempDir('metrics-gohome');
-    fixture = await buildFixtureGoproxy(join(dir, 'fixture'));
-    upstream = await startStaticServer(fixture.root);
-    repo = join(dir, 'repos', 'acme', 'hooks.git');
+    const metricsPort = await freePort();
+    metricsUrl = `http://127.0.0.1:${metricsPort}`;
+    stack = await startStack({
+      name: 'metrics-e2e',
+      database: 'postgres',
+      ldap: true,
+      gitHost: true,
+      upstream: 'fixture',
+      config: ({ gitHost, slapd }) => [
+        `webhookSecret: { env: MODGATE_TEST_WEBHOOK_SECRET }`,
+        'origins:',
+        '  - pattern: git.corp.example/acme/*',
+        `    url: ${gitHost!.url}/acme/{repo}.git`,
+        'auth:',
+        '  ldap:',
+        `    url: ${slapd!.url}`,
+        `    searchBase: ${LDAP_PEOPLE}`,
+        `    groupSearchBase: ${LDAP_GROUPS}`,
+      ],
+      env: {
+        MODGATE_METRICS_LISTEN: `127.0.0.1:${metricsPort}`,
+        MODGATE_POLL_INTERVAL_SECONDS: '0',
+        MODGATE_TEST_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      },
+    });
+    ({ dir, modgate } = stack);
+    [slapd, tls, ca] = [stack.slapd!, stack.tls!, stack.ca!];
+    goHome = join(dir, 'gohome');
+    repo = join(stack.reposRoot, 'acme', 'hooks.git');
     await initRepo(repo);
     await writeFiles(repo, { 'go.mod': `module ${PRIVATE}\n\ngo 1.19\n`, 'hooks.go': 'package hooks\n' });
     await commitAll(repo, 'v1.0.0', '2024-05-01T10:00:00Z');
     await tag(repo, 'v1.0.0');
-    gitHost = await startGitHttpServer({ reposRoot: join(dir, 'repos') });
-    slapd = await startSlapd();
     await slapd.addUser('lena', LENA_PASSWORD);
-    postgres = await startPostgres();
-    tls = await createTestCa(join(dir, 'tls'));
-    ca = await readFile(tls.caCertPath);
-    const config = join(dir, 'modgate.yaml');
-    await writeFile(
-      config,
-      [
-        `webhookSecret: { env: MODGATE_TEST_WEBHOOK_SECRET }`,
-        'origins:',
-        '  - pattern: git.corp.example/acme/*',
-        `    url: ${gitHost.url}/acme/{repo}.git`,
-        'auth:',
-        '  ldap:',
-        `    url: ${slapd.url}`,
-        `    searchBase: ${LDAP_PEOPLE}`,
-        `    groupSearchBase: ${LDAP_GROUPS}`,
-      ].join('\n'),
-    );
-    const metricsPort = await freePort();
-    metricsUrl = `http://127.0.0.1:${metricsPort}`;
-    modgate = await startModgate({
-      env: {
-        MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-        MODGATE_METRICS_LISTEN: `127.0.0.1:${metricsPort}`,
-        MODGATE_TLS_CERT: tls.certPath,
-        MODGATE_TLS_KEY: tls.keyPath,
-        MODGATE_DATA_DIR: join(dir, 'data'),
-        DATABASE_URL: await postgres.createDatabase('modgate'),
-        MODGATE_CONFIG: config,
-        MODGATE_UPSTREAM: upstream.url,
-        MODGATE_SUMDB: 'off',
-        MODGATE_POLL_INTERVAL_SECONDS: '0',
-        MODGATE_TEST_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-      },
-      caCert: tls.caCertPath,
-      readyTimeoutMs: 60_000,
-    });
     await post('/api/users/dana', { password: DANA_PASSWORD, groups: ['developers'] }, 'PUT');
     ciToken = (await post('/api/tokens', { name: 'ci-metrics', scopes: ['read'] })).token;
     readerToken = (await post('/api/tokens', { name: 'reader-metrics', owner: 'dana', scopes: ['read'] })).token;
   }, 240_000);
 
-  afterAll(async () => {
-    await modgate?.stop();
-    await upstream?.stop();
-    await gitHost?.stop();
-    await slapd?.close();
-    await postgres?.stop();
-    if (dir) await removeDir(dir);
-    if (goHome) await removeDir(goHome);
-  });
+  afterAll(() => stack?.stop());
 
   describe('what a go mod download shows', () => {
     let before: Sample[];

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { commitAll, directGoEnv, goModDownloadJsonAll, initRepo, makeGitInsteadOfConfig, repoDirFor, tag, writeFiles } from './support/index.js';
+import { buildOncePerRun, commitAll, directGoEnv, goModDownloadJsonAll, initRepo, makeGitInsteadOfConfig, repoDirFor, tag, writeFiles } from './support/index.js';
 
 /** A GOPROXY tree whose modules require each other, and a project using them. */
 export interface ModuleGraphFixture {
@@ -22,8 +22,14 @@ type Version = { version: string; go?: string; requires?: string[]; noGoMod?: bo
  * - f v1.0.0 requires c v1.3.0, which the project excludes (and which does not exist)
  * - old v2.0.0 has no go.mod: v2.0.0+incompatible
  * - fork v1.0.0 replaces orig v1.0.0; ./local replaces local (never fetched)
+ *
+ * Built once per jest run; each caller gets a copy.
  */
 export async function buildModuleGraphFixture(dir: string): Promise<ModuleGraphFixture> {
+  return buildOncePerRun('module-graph', dir, ['modcache/cache/download', 'project'], buildModuleGraph);
+}
+
+async function buildModuleGraph(dir: string): Promise<ModuleGraphFixture> {
   const reposRoot = join(dir, 'repos');
   const gitConfigPath = join(dir, 'gitconfig');
   await makeGitInsteadOfConfig(gitConfigPath, reposRoot);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ADMIN_AUTH, REPO_ROOT, TEST_ADMIN_PASSWORD, basicAuth, freePort, makeTempDir, removeDir, startModgate, type ModgateProcess } from './support/index.js';
-import { rawGet, rawRequest } from './http-client.js';
+import { ADMIN_AUTH, REPO_ROOT, basicAuth, startStack, type ModgateProcess, type Stack } from './support/index.js';
+import { rawGet } from './http-client.js';
 
 type Json = Record<string, unknown>;
 
@@ -80,34 +80,21 @@ const asOpenApi = (method: string, url: string) => `${method.toLowerCase()} ${ur
  * the server registered (from its debug log of Fastify's routes) is in it.
  */
 describe('OpenAPI document of the admin API', () => {
-  let dir: string;
+  let stack: Stack;
   let modgate: ModgateProcess;
   let served: Json;
 
   beforeAll(async () => {
-    dir = await makeTempDir('openapi-e2e');
-    modgate = await startModgate({
-      env: {
-        MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-        MODGATE_DATA_DIR: join(dir, 'data'),
-        MODGATE_UPSTREAM: 'off',
-        MODGATE_SUMDB: 'off',
-        MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-        MODGATE_LOG_LEVEL: 'debug',
-        MODGATE_LOG_FORMAT: 'json',
-      },
-    });
-    const bob = await rawRequest('PUT', modgate.url, '/api/users/bob', { headers: ADMIN_AUTH, body: Buffer.from(JSON.stringify({ password: BOB_PASSWORD })) });
+    stack = await startStack({ name: 'openapi-e2e', tls: false, env: { MODGATE_LOG_LEVEL: 'debug', MODGATE_LOG_FORMAT: 'json' } });
+    ({ modgate } = stack);
+    const bob = await stack.admin.put('/api/users/bob', { password: BOB_PASSWORD });
     expect(bob.status).toBe(200);
-    const response = await rawGet(modgate.url, '/api/docs/openapi.json', { headers: ADMIN_AUTH });
+    const response = await stack.admin.get('/api/docs/openapi.json');
     expect(response.status).toBe(200);
-    served = JSON.parse(response.body.toString()) as Json;
+    served = response.json<Json>();
   });
 
-  afterAll(async () => {
-    await modgate?.stop();
-    await removeDir(dir);
-  });
+  afterAll(() => stack?.stop());
 
   it('is served to admins only: 401 without credentials, 403 for a user who is not an admin', async () => {
     for (const path of ['/api/docs', '/api/docs/openapi.json', '/api/docs/swagger-ui-bundle.js']) {

@@ -1,20 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import {
-  ADMIN_AUTH,
-  bearerAuth,
-  freePort,
-  makeTempDir,
-  removeDir,
-  startModgate,
-  startPostgres,
-  startStaticServer,
-  TEST_ADMIN_PASSWORD,
-  type ModgateProcess,
-  type StaticServer,
-  type TestPostgres,
-} from './support/index.js';
+import { ADMIN_AUTH, bearerAuth, startStack, type ModgateProcess, type Stack, type TestPostgres } from './support/index.js';
 import { rawGet, rawPost } from './http-client.js';
 
 const MODULE = 'example.com/stall/lib';
@@ -39,46 +26,35 @@ interface Answer {
  * committed after the fact.
  */
 describe('Postgres frozen with SIGSTOP (real server, real Postgres)', () => {
-  let dir: string;
-  let upstream: StaticServer;
+  let stack: Stack;
   let postgres: TestPostgres;
   let db: pg.Client;
   let modgate: ModgateProcess;
 
   beforeAll(async () => {
-    dir = await makeTempDir('pg-stall');
-    const tree = join(dir, 'upstream', MODULE, '@v');
+    stack = await startStack({
+      name: 'pg-stall',
+      tls: false,
+      database: 'postgres',
+      upstream: 'empty',
+      env: { MODGATE_DB_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS) },
+    });
+    ({ modgate } = stack);
+    postgres = stack.postgres!;
+    const tree = join(stack.dir, 'upstream', MODULE, '@v');
     await mkdir(tree, { recursive: true });
     await writeFile(join(tree, 'v1.0.0.info'), '{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}');
     await writeFile(join(tree, 'v1.0.0.mod'), GO_MOD);
     await writeFile(join(tree, 'list'), 'v1.0.0\n');
-    await writeFile(join(dir, 'upstream', MODULE, '@latest'), '{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}');
-    upstream = await startStaticServer(join(dir, 'upstream'));
-    postgres = await startPostgres();
-    const databaseUrl = await postgres.createDatabase('modgate');
-    modgate = await startModgate({
-      env: {
-        MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-        MODGATE_DATA_DIR: join(dir, 'data'),
-        DATABASE_URL: databaseUrl,
-        MODGATE_UPSTREAM: upstream.url,
-        MODGATE_SUMDB: 'off',
-        MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-        MODGATE_DB_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS),
-      },
-      readyTimeoutMs: 60_000,
-    });
-    db = new pg.Client({ connectionString: databaseUrl });
+    await writeFile(join(stack.dir, 'upstream', MODULE, '@latest'), '{"Version":"v1.0.0","Time":"2024-01-01T00:00:00Z"}');
+    db = new pg.Client({ connectionString: stack.databaseUrl });
     await db.connect();
   }, 120_000);
 
   afterAll(async () => {
     await postgres?.thaw().catch(() => undefined);
     await db?.end().catch(() => undefined);
-    await modgate?.stop();
-    await upstream?.stop();
-    await postgres?.stop();
-    if (dir) await removeDir(dir);
+    await stack?.stop();
   });
 
   it('answers 503 within the statement timeout while frozen, and audits the refusals, not 200s', async () => {

@@ -1,30 +1,23 @@
-import { writeFile, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
   ADMIN_AUTH,
-  TEST_ADMIN_PASSWORD,
   commitAll,
-  createTestCa,
-  freePort,
   goEnv,
   goModDownloadJsonAll,
   initRepo,
   makeTempDir,
   removeDir,
   runGo,
-  startGitHttpServer,
-  startModgate,
-  startPostgres,
-  startStaticServer,
+  startStack,
   tag,
   writeFiles,
-  writeNetrc,
   type GitHttpServer,
   type ModgateProcess,
+  type Stack,
   type StaticServer,
   type TestCa,
-  type TestPostgres,
 } from './support/index.js';
 import { rawGet } from './http-client.js';
 
@@ -37,12 +30,12 @@ const TOKEN = 'e2e-secret-token-4b1d';
  * real go command over HTTPS; a recording upstream and checksum database prove nothing private leaks.
  */
 describe('private modules from git (real go over HTTPS, token-protected git host)', () => {
+  let stack: Stack;
   let dir: string;
   let reposRoot: string;
   let gitHost: GitHttpServer;
   let upstream: StaticServer;
   let sumdb: StaticServer;
-  let postgres: TestPostgres;
   let databaseUrl: string;
   let tls: TestCa;
   let ca: Buffer;
@@ -67,8 +60,27 @@ describe('private modules from git (real go over HTTPS, token-protected git host
   };
 
   beforeAll(async () => {
-    dir = await makeTempDir('modgate-private-');
-    reposRoot = join(dir, 'repos');
+    stack = await startStack({
+      name: 'private-git-e2e',
+      database: 'postgres',
+      gitHost: { token: TOKEN, tokenUser: 'x-access-token' },
+      upstream: 'empty',
+      sumdb: 'sum.golang.org',
+      config: ({ gitHost }) => [
+        'origins:',
+        '  - pattern: git.corp.example/acme/*',
+        `    url: ${gitHost!.url}/acme/{repo}.git`,
+        '    token: { env: ACME_GIT_TOKEN }',
+        '    tokenUser: x-access-token',
+        '  - pattern: git.corp.example/locked/*',
+        `    url: ${gitHost!.url}/locked/{repo}.git`,
+        '    token: { env: WRONG_GIT_TOKEN }',
+      ],
+      env: { MODGATE_LIST_TTL_SECONDS: '0', ACME_GIT_TOKEN: TOKEN, WRONG_GIT_TOKEN: 'not-the-token' },
+    });
+    ({ dir, reposRoot, modgate, netrc } = stack);
+    [gitHost, upstream, sumdb, databaseUrl, ca, tls] = [stack.gitHost!, stack.upstream!, stack.sumdb!, stack.databaseUrl!, stack.ca!, stack.tls!];
+    goHome = join(dir, 'gohome');
     await buildWidget('original');
     const tools = join(reposRoot, 'acme', 'tools.git');
     await initRepo(tools);
@@ -80,58 +92,9 @@ describe('private modules from git (real go over HTTPS, token-protected git host
     });
     await commitAll(tools, 'cli v0.2.0', '2024-02-03T10:00:00Z');
     await tag(tools, 'cli/v0.2.0');
-
-    gitHost = await startGitHttpServer({ reposRoot, token: TOKEN, tokenUser: 'x-access-token' });
-    upstream = await startStaticServer(join(dir, 'empty-upstream'));
-    sumdb = await startStaticServer(join(dir, 'empty-sumdb'));
-    postgres = await startPostgres();
-    databaseUrl = await postgres.createDatabase('modgate');
-    tls = await createTestCa(join(dir, 'tls'));
-    ca = await readFile(tls.caCertPath);
-    goHome = await makeTempDir('modgate-gohome-');
-    const configFile = join(dir, 'modgate.yaml');
-    await writeFile(
-      configFile,
-      [
-        'origins:',
-        '  - pattern: git.corp.example/acme/*',
-        `    url: ${gitHost.url}/acme/{repo}.git`,
-        '    token: { env: ACME_GIT_TOKEN }',
-        '    tokenUser: x-access-token',
-        '  - pattern: git.corp.example/locked/*',
-        `    url: ${gitHost.url}/locked/{repo}.git`,
-        '    token: { env: WRONG_GIT_TOKEN }',
-      ].join('\n'),
-    );
-    modgate = await startModgate({
-      env: {
-        MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-        MODGATE_TLS_CERT: tls.certPath,
-        MODGATE_TLS_KEY: tls.keyPath,
-        MODGATE_DATA_DIR: join(dir, 'data'),
-        DATABASE_URL: databaseUrl,
-        MODGATE_CONFIG: configFile,
-        MODGATE_UPSTREAM: upstream.url,
-        MODGATE_SUMDB: `sum.golang.org ${sumdb.url}`,
-        MODGATE_LIST_TTL_SECONDS: '0',
-        ACME_GIT_TOKEN: TOKEN,
-        WRONG_GIT_TOKEN: 'not-the-token',
-        MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-      },
-      caCert: tls.caCertPath,
-    });
-    netrc = await writeNetrc(join(dir, 'netrc'), modgate.url, 'admin', TEST_ADMIN_PASSWORD);
   });
 
-  afterAll(async () => {
-    await modgate?.stop();
-    await gitHost?.stop();
-    await upstream?.stop();
-    await sumdb?.stop();
-    await postgres?.stop();
-    if (dir) await removeDir(dir);
-    if (goHome) await removeDir(goHome);
-  });
+  afterAll(() => stack?.stop());
 
   it('tells newcomers which paths to keep away from the checksum database', () => {
     expect(modgate.stdout()).toContain('go env -w GONOSUMDB=git.corp.example/acme,git.corp.example/locked');

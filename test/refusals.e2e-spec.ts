@@ -1,23 +1,15 @@
-import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ADMIN_AUTH,
-  TEST_ADMIN_PASSWORD,
   commitAll,
-  createTestCa,
-  freePort,
   git,
   initRepo,
-  makeTempDir,
-  removeDir,
-  startGitHttpServer,
-  startModgate,
-  startPostgres,
+  startStack,
   tag,
   writeFiles,
   type GitHttpServer,
   type ModgateProcess,
-  type TestPostgres,
+  type Stack,
 } from './support/index.js';
 import { rawGet } from './http-client.js';
 
@@ -45,10 +37,10 @@ function metric(text: string, name: string, labels: Record<string, string> = {})
  * modgate over HTTPS on Postgres, private repositories on a token-protected git smart-HTTP host.
  */
 describe('refusals, not-found answers and git fetches of private modules', () => {
+  let stack: Stack;
   let dir: string;
   let reposRoot: string;
   let gitHost: GitHttpServer;
-  let postgres: TestPostgres;
   let ca: Buffer;
   let modgate: ModgateProcess;
 
@@ -57,8 +49,22 @@ describe('refusals, not-found answers and git fetches of private modules', () =>
   const gitCommands = async () => metric(await metrics(), 'modgate_git_commands_total');
 
   beforeAll(async () => {
-    dir = await makeTempDir('modgate-refusals-');
-    reposRoot = join(dir, 'repos');
+    stack = await startStack({
+      name: 'refusals-e2e',
+      database: 'postgres',
+      gitHost: { token: TOKEN, tokenUser: 'x-access-token' },
+      config: ({ gitHost }) => ['origins:', `  - pattern: ${ORG}/*`, `    url: ${gitHost!.url}/acme/{repo}.git`, '    token: { env: ACME_GIT_TOKEN }', '    tokenUser: x-access-token'],
+      env: {
+        MODGATE_LIST_TTL_SECONDS: '0',
+        MODGATE_GIT_FETCH_INTERVAL_SECONDS: '600',
+        MODGATE_NOT_FOUND_TTL_SECONDS: '600',
+        // No poller: it would run git in the background while git processes are counted.
+        MODGATE_POLL_INTERVAL_SECONDS: '0',
+        ACME_GIT_TOKEN: TOKEN,
+      },
+    });
+    ({ dir, reposRoot, modgate } = stack);
+    [gitHost, ca] = [stack.gitHost!, stack.ca!];
     const widget = join(reposRoot, 'acme', 'widget.git');
     await initRepo(widget);
     await writeFiles(widget, { 'go.mod': `module ${WIDGET}\n\ngo 1.19\n`, 'widget.go': 'package widget\n' });
@@ -71,44 +77,9 @@ describe('refusals, not-found answers and git fetches of private modules', () =>
     await commitAll(clash, 'v1.0.0', '2024-02-01T10:00:00Z');
     await tag(clash, 'v1.0.0');
     await tag(clash, 'v1.0.1');
-
-    gitHost = await startGitHttpServer({ reposRoot, token: TOKEN, tokenUser: 'x-access-token' });
-    postgres = await startPostgres();
-    const tls = await createTestCa(join(dir, 'tls'));
-    ca = await readFile(tls.caCertPath);
-    const configFile = join(dir, 'modgate.yaml');
-    await writeFile(
-      configFile,
-      ['origins:', `  - pattern: ${ORG}/*`, `    url: ${gitHost.url}/acme/{repo}.git`, '    token: { env: ACME_GIT_TOKEN }', '    tokenUser: x-access-token'].join('\n'),
-    );
-    modgate = await startModgate({
-      env: {
-        MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-        MODGATE_TLS_CERT: tls.certPath,
-        MODGATE_TLS_KEY: tls.keyPath,
-        MODGATE_DATA_DIR: join(dir, 'data'),
-        DATABASE_URL: await postgres.createDatabase('modgate'),
-        MODGATE_CONFIG: configFile,
-        MODGATE_UPSTREAM: 'off',
-        MODGATE_SUMDB: 'off',
-        MODGATE_LIST_TTL_SECONDS: '0',
-        MODGATE_GIT_FETCH_INTERVAL_SECONDS: '600',
-        MODGATE_NOT_FOUND_TTL_SECONDS: '600',
-        // No poller: it would run git in the background while git processes are counted.
-        MODGATE_POLL_INTERVAL_SECONDS: '0',
-        ACME_GIT_TOKEN: TOKEN,
-        MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-      },
-      caCert: tls.caCertPath,
-    });
   });
 
-  afterAll(async () => {
-    await modgate?.stop();
-    await gitHost?.stop();
-    await postgres?.stop();
-    if (dir) await removeDir(dir);
-  });
+  afterAll(() => stack?.stop());
 
   it('answers 200 requests for a refused zip from its record: one git archive, no git at all after the first', async () => {
     expect((await get(`/${CLASH}/@v/v1.0.0.info`)).status).toBe(200);

@@ -1,33 +1,26 @@
 import { createHmac } from 'node:crypto';
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
   ADMIN_AUTH,
   REPO_ROOT,
   basicAuth,
-  TEST_ADMIN_PASSWORD,
   commitAll,
   execFileText,
-  createTestCa,
-  freePort,
   goEnv,
   goModDownloadJsonAll,
   initRepo,
-  makeTempDir,
-  removeDir,
   revParse,
   runGo,
-  startGitHttpServer,
   startModgate,
-  startPostgres,
+  startStack,
   tag,
   writeFiles,
-  writeNetrc,
   type GitHttpServer,
   type ModgateProcess,
+  type Stack,
   type TestCa,
-  type TestPostgres,
 } from './support/index.js';
 import { rawGet, rawPost, rawRequest } from './http-client.js';
 import { giteaPush, githubPush, gitlabTagPush } from './webhook-payloads.js';
@@ -41,10 +34,10 @@ const SECRET = 'webhook-secret-e2e';
  * Gitea deliveries, and the real go command over HTTPS.
  */
 describe('webhook-driven sync of private repositories', () => {
+  let stack: Stack;
   let dir: string;
   let repo: string;
   let gitHost: GitHttpServer;
-  let postgres: TestPostgres;
   let databaseUrl: string;
   let tls: TestCa;
   let ca: Buffer;
@@ -108,37 +101,25 @@ describe('webhook-driven sync of private repositories', () => {
   const start = async (env: Record<string, string> = {}) => startModgate({ env: { ...modgateEnv, ...env }, caCert: tls.caCertPath });
 
   beforeAll(async () => {
-    dir = await makeTempDir('modgate-sync-');
-    const reposRoot = join(dir, 'repos');
-    repo = join(reposRoot, 'acme', 'hooks.git');
+    stack = await startStack({
+      name: 'sync-e2e',
+      database: 'postgres',
+      gitHost: true,
+      config: ({ gitHost }) => ['webhookSecret: { env: MODGATE_TEST_WEBHOOK_SECRET }', 'origins:', '  - pattern: git.corp.example/acme/*', `    url: ${gitHost!.url}/acme/{repo}.git`],
+      env: {
+        MODGATE_WEBHOOK_MAX_BYTES: '65536',
+        // The poller must not find the tags the webhook tests push (the polling test restarts with 1 s).
+        MODGATE_POLL_INTERVAL_SECONDS: '3600',
+        MODGATE_TEST_WEBHOOK_SECRET: SECRET,
+      },
+    });
+    ({ dir, modgate, netrc, env: modgateEnv } = stack);
+    [gitHost, databaseUrl, tls, ca] = [stack.gitHost!, stack.databaseUrl!, stack.tls!, stack.ca!];
+    goHome = join(dir, 'gohome');
+    repo = join(stack.reposRoot, 'acme', 'hooks.git');
     await initRepo(repo);
     await writeFiles(repo, { 'go.mod': `module ${MODULE}\n\ngo 1.19\n` });
     for (let i = 0; i < 20; i++) await pushTag(`v1.0.${i}`);
-    gitHost = await startGitHttpServer({ reposRoot });
-    postgres = await startPostgres();
-    databaseUrl = await postgres.createDatabase('modgate');
-    tls = await createTestCa(join(dir, 'tls'));
-    ca = await readFile(tls.caCertPath);
-    goHome = await makeTempDir('modgate-gohome-');
-    const configFile = join(dir, 'modgate.yaml');
-    await writeFile(configFile, ['webhookSecret: { env: MODGATE_TEST_WEBHOOK_SECRET }', 'origins:', '  - pattern: git.corp.example/acme/*', `    url: ${gitHost.url}/acme/{repo}.git`].join('\n'));
-    modgateEnv = {
-      MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-      MODGATE_TLS_CERT: tls.certPath,
-      MODGATE_TLS_KEY: tls.keyPath,
-      MODGATE_DATA_DIR: join(dir, 'data'),
-      DATABASE_URL: databaseUrl,
-      MODGATE_CONFIG: configFile,
-      MODGATE_UPSTREAM: 'off',
-      MODGATE_SUMDB: 'off',
-      MODGATE_WEBHOOK_MAX_BYTES: '65536',
-      // The poller must not find the tags the webhook tests push (the polling test restarts with 1 s).
-      MODGATE_POLL_INTERVAL_SECONDS: '3600',
-      MODGATE_TEST_WEBHOOK_SECRET: SECRET,
-      MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-    };
-    modgate = await start();
-    netrc = await writeNetrc(join(dir, 'netrc'), modgate.url, 'admin', TEST_ADMIN_PASSWORD);
     const created = await rawRequest('POST', modgate.url, '/api/tokens', { ca, headers: ADMIN_AUTH, body: Buffer.from(JSON.stringify({ name: 'cli', scopes: ['admin'] })) });
     cliToken = (JSON.parse(created.body.toString()) as { token: string }).token;
     // First use: modgate mirrors the repository and from then on knows it.
@@ -146,11 +127,9 @@ describe('webhook-driven sync of private repositories', () => {
   });
 
   afterAll(async () => {
+    // A restarted modgate is the spec's own.
     await modgate?.stop();
-    await gitHost?.stop();
-    await postgres?.stop();
-    if (dir) await removeDir(dir);
-    if (goHome) await removeDir(goHome);
+    await stack?.stop();
   });
 
   it('lists a pushed tag after a signed GitHub push, built before it is listed, and serves it with no git work', async () => {

@@ -3,21 +3,17 @@ import { join } from 'node:path';
 import {
   ADMIN_AUTH,
   FIXTURE_MODULES,
-  TEST_ADMIN_PASSWORD,
-  buildFixtureGoproxy,
   createTestCa,
   execFileText,
   freePort,
   goEnv,
   goModDownloadJson,
-  makeTempDir,
-  removeDir,
   startModgate,
   startPostgres,
-  startStaticServer,
+  startStack,
   type FixtureGoproxy,
   type ModgateProcess,
-  type StaticServer,
+  type Stack,
   type TestPostgres,
 } from './support/index.js';
 import { rawGet, rawRequest } from './http-client.js';
@@ -39,38 +35,25 @@ interface AuditEvent {
  * credentials; and every sign of a real deployment takes anonymous pulls away again.
  */
 describe('the try-out defaults: the banner lines are all the go command needs', () => {
+  let stack: Stack;
   let dir: string;
   let fixture: FixtureGoproxy;
-  let upstream: StaticServer;
   let modgate: ModgateProcess | undefined;
   let tryOutEnv: Record<string, string>;
 
   const pullPath = `/${ALPHA}/@v/list`;
 
   beforeAll(async () => {
-    dir = await makeTempDir('modgate-try-out-');
-    fixture = await buildFixtureGoproxy(join(dir, 'fixture'));
-    upstream = await startStaticServer(fixture.root);
-    tryOutEnv = {
-      // What a newcomer has: nothing but a free port here (the default 8080 may be taken) and a
-      // fixture upstream instead of the internet. MODGATE_SUMDB=off: no public checksum database offline.
-      MODGATE_LISTEN: `127.0.0.1:${await freePort()}`,
-      MODGATE_DATA_DIR: join(dir, 'data'),
-      MODGATE_UPSTREAM: upstream.url,
-      MODGATE_SUMDB: 'off',
-      MODGATE_INITIAL_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-      // As on a terminal: the banner as plain lines.
-      MODGATE_LOG_FORMAT: 'pretty',
-    };
-    modgate = await startModgate({ env: tryOutEnv });
+    // What a newcomer has: nothing but a free port here (the default 8080 may be taken) and a
+    // fixture upstream instead of the internet (MODGATE_SUMDB=off: no public checksum database offline).
+    // As on a terminal: the banner as plain lines.
+    stack = await startStack({ name: 'try-out', tls: false, upstream: 'fixture', env: { MODGATE_LOG_FORMAT: 'pretty' } });
+    ({ dir, modgate, env: tryOutEnv } = stack);
+    fixture = stack.fixture!;
     await modgate.waitForOutput(/go env -w GOPROXY=/);
   });
 
-  afterAll(async () => {
-    await modgate?.stop();
-    await upstream?.stop();
-    if (dir) await removeDir(dir);
-  });
+  afterAll(() => stack?.stop());
 
   it('pasted verbatim, the banner lines make the real go command download a module, audited as anonymous from 127.0.0.1', async () => {
     const banner = modgate!.stdout();

@@ -1,4 +1,5 @@
-import { makeTempDir, removeDir, type ModgateProcess } from '../support/index.js';
+import { join } from 'node:path';
+import { makeTempDir, removeDir, type Stack } from '../support/index.js';
 import { CONFORMANCE_CASES } from './cases.js';
 import {
   CONFORMANCE_LIST_TTL_SECONDS,
@@ -25,15 +26,19 @@ import { startConformanceModgate } from './modgate-setup.js';
 describe('conformance: modgate answers what the go command answers reading git directly', () => {
   let workDir: string;
   let setup: ConformanceSetup;
-  let modgate: ModgateProcess | undefined;
+  let starting: ReturnType<typeof startConformanceModgate> | undefined;
+  let stack: Stack | undefined;
   let target: ModgateTarget | undefined;
   let startError: unknown;
 
   beforeAll(async () => {
     workDir = await makeTempDir('conformance');
+    // modgate starts while the fixtures are built and read directly: it reads them only when asked.
+    starting = startConformanceModgate(join(workDir, 'repos'));
+    starting.catch(() => undefined);
     setup = await prepareConformance(CONFORMANCE_CASES, workDir);
-    const [direct, started] = await Promise.allSettled([runDirectSide(setup), startConformanceModgate(workDir, setup.reposRoot)]);
-    if (started.status === 'fulfilled') ({ process: modgate, target } = started.value);
+    const [direct, started] = await Promise.allSettled([runDirectSide(setup), starting]);
+    if (started.status === 'fulfilled') ({ stack, target } = started.value);
     else startError = started.reason;
     // A failing oracle is a broken harness, not a mismatch.
     if (direct.status === 'rejected') throw direct.reason;
@@ -41,7 +46,7 @@ describe('conformance: modgate answers what the go command answers reading git d
   }, 300_000);
 
   afterAll(async () => {
-    await modgate?.stop();
+    await (stack ?? (await starting?.catch(() => undefined))?.stack)?.stop();
     if (workDir && process.env.CONFORMANCE_KEEP !== '1') await removeDir(workDir);
     else if (workDir) console.log(`conformance work directory kept: ${workDir}`);
   });
@@ -61,7 +66,7 @@ describe('conformance: modgate answers what the go command answers reading git d
     const results = [...downloaded, ...(await runListedAfterDownloads(setup, target))];
     console.log(formatReport(results));
     const mismatches = results.flatMap((r) => r.mismatches).map((m) => `${m.case} | ${m.item} | ${m.field}`);
-    if (mismatches.length > 0 && modgate) console.log(`modgate output (last 40 lines):\n${modgate.stdout().split('\n').slice(-40).join('\n')}`);
+    if (mismatches.length > 0 && stack) console.log(`modgate output (last 40 lines):\n${stack.modgate.stdout().split('\n').slice(-40).join('\n')}`);
     expect(mismatches).toEqual([]);
   }, 1_200_000);
 });

@@ -167,13 +167,12 @@ export async function runListedAfterDownloads(setup: ConformanceSetup, modgate: 
       extra: { GONOSUMDB: 'github.com', GOPRIVATE: undefined, GONOPROXY: undefined, GOFLAGS: '-mod=mod -modcacherw' },
     });
     const started = Date.now();
-    const after: SideOutcome = {
-      lists: await listVersions(c.built, env, setup.cwd),
-      rawLists: await rawLists(c.built, modgate.url, ca, modgate.headers),
-      latest: await resolveLatest(c.built, env, setup.cwd),
-      downloads: new Map(),
-      stats: new Map(),
-    };
+    const [lists, raw, latest] = await Promise.all([
+      listVersions(c.built, env, setup.cwd),
+      rawLists(c.built, modgate.url, ca, modgate.headers),
+      resolveLatest(c.built, env, setup.cwd),
+    ]);
+    const after: SideOutcome = { lists, rawLists: raw, latest, downloads: new Map(), stats: new Map() };
     return {
       name: `${c.def.name}${AFTER_DOWNLOADS}`,
       about: `${c.def.about}: listed again after its downloads`,

@@ -1,8 +1,9 @@
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FIXTURE_MODULES, buildFixtureGoproxy, directGoEnv, escapeModulePath, type FixtureGoproxy } from './fixture-goproxy.js';
+import { FIXTURE_MODULES, buildFixtureGoproxy, buildFixtureGoproxyFresh, directGoEnv, escapeModulePath, type FixtureGoproxy } from './fixture-goproxy.js';
 import { commitAll, repoDirFor, tag, writeFiles } from './git-fixtures.js';
 import { goEnv, goModDownloadJson, goModDownloadJsonAll, runGo } from './go.js';
+import { RUN_FIXTURES_ENV } from './run-fixtures.js';
 import { startStaticServer } from './static-server.js';
 import { makeTempDir, removeDir } from './tmp.js';
 
@@ -14,7 +15,7 @@ describe('buildFixtureGoproxy', () => {
   beforeAll(async () => {
     dir = await makeTempDir('fixture-goproxy-spec');
     const started = Date.now();
-    fixture = await buildFixtureGoproxy(join(dir, 'fixture'));
+    fixture = await buildFixtureGoproxyFresh(join(dir, 'fixture'));
     buildMs = Date.now() - started;
   });
   afterAll(() => removeDir(dir));
@@ -120,6 +121,22 @@ describe('buildFixtureGoproxy', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('in a jest run, builds once and gives each caller its own copy: same versions and sums, paths under its directory', async () => {
+    expect(process.env[RUN_FIXTURES_ENV]).toBeTruthy();
+    const copies = [await buildFixtureGoproxy(join(dir, 'copy-1')), await buildFixtureGoproxy(join(dir, 'copy-2'))];
+    const identity = (f: FixtureGoproxy) => f.modules.map((m) => [m.path, m.version, m.sum, m.goModSum, m.commit]);
+    for (const [i, copy] of copies.entries()) {
+      const home = join(dir, `copy-${i + 1}`);
+      expect(identity(copy)).toEqual(identity(fixture));
+      expect([copy.root, copy.reposRoot, copy.gitConfigPath]).toEqual([join(home, 'modcache/cache/download'), join(home, 'repos'), join(home, 'gitconfig')]);
+      for (const m of copy.modules) await access(m.files.zip);
+      expect(copy.modules.every((m) => m.files.zip.startsWith(`${copy.root}/`))).toBe(true);
+      expect(await readFile(copy.gitConfigPath, 'utf8')).toContain(`[url "file://${copy.reposRoot}/"]`);
+    }
+    await writeFile(join(copies[0]!.root, 'github.com/fixture/alpha/@latest'), '{"Version":"v1.1.0"}');
+    await expect(access(join(copies[1]!.root, 'github.com/fixture/alpha/@latest'))).rejects.toThrow();
   });
 
   // Last: it adds a tag to a fixture repository.

@@ -2,6 +2,7 @@ import { access, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { commitAll, checkout, initRepo, makeGitInsteadOfConfig, repoDirFor, tag, writeFiles } from './git-fixtures.js';
 import { goEnv, goModDownloadJsonAll } from './go.js';
+import { buildOncePerRun } from './run-fixtures.js';
 
 /** One module version present in the fixture GOPROXY tree, as the go command reported it. */
 export interface FixtureModule {
@@ -69,9 +70,17 @@ export const GAMMA_MAIN_DATE = '2024-01-10T12:00:00Z';
  * - github.com/fixture/nomod v1.0.0, v1.0.1 (no go.mod: go synthesizes `module github.com/fixture/nomod\n`)
  * - github.com/fixture/gamma v0.1.0 and `@main`, one commit past v0.1.0 (a pseudo-version)
  *
- * Dates and identities are fixed, so commits, hashes and the pseudo-version are the same on every run.
+ * Dates and identities are fixed, so commits, hashes and the pseudo-version are the same on every run;
+ * in a jest run the go command builds it once and every later suite gets a copy (see buildOncePerRun).
  */
 export async function buildFixtureGoproxy(dir: string): Promise<FixtureGoproxy> {
+  const fixture = await buildOncePerRun('fixture-goproxy', dir, ['repos', 'modcache/cache/download'], buildFixtureGoproxyFresh);
+  await makeGitInsteadOfConfig(fixture.gitConfigPath, fixture.reposRoot);
+  return fixture;
+}
+
+/** {@link buildFixtureGoproxy} without the run's shared copy: always runs git and the go command. */
+export async function buildFixtureGoproxyFresh(dir: string): Promise<FixtureGoproxy> {
   const reposRoot = join(dir, 'repos');
   const gitConfigPath = join(dir, 'gitconfig');
   const modcache = join(dir, 'modcache');
