@@ -149,17 +149,18 @@ DB_SERIAL=0 DATA_SERIAL=0
 counters() {
   local m
   m=$(curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics")
-  printf '%s %s %s %s %s\n' \
+  printf '%s %s %s %s %s %s\n' \
     "$(bench_metric "$m" modgate_db_query_duration_seconds_count 'operation="orm"')" \
     "$(bench_metric "$m" modgate_db_query_duration_seconds_count 'operation="query"')" \
     "$(bench_metric "$m" modgate_blob_store_operation_duration_seconds_count 'operation="get"')" \
     "$(bench_metric "$m" modgate_blob_store_operation_duration_seconds_count 'operation="put"')" \
-    "$(bench_cpu_ticks "$MODGATE_PID")"
+    "$(bench_cpu_ticks "$MODGATE_PID")" \
+    "$(bench_metric "$m" modgate_http_connections_total)"
 }
-# delta BEFORE AFTER: per run "ORM ops, SQL queries, blob reads, blob writes, CPU seconds".
+# delta BEFORE AFTER: per run "ORM ops, SQL queries, blob reads, blob writes, CPU seconds, connections accepted".
 delta() {
   awk -v a="$1" -v b="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { split(a, x, " "); split(b, y, " ")
-    printf "%d ORM ops, %d SQL queries, %d blob reads, %d blob writes, %.2f CPU s", y[1] - x[1], y[2] - x[2], y[3] - x[3], y[4] - x[4], (y[5] - x[5]) / hz }'
+    printf "%d ORM ops, %d SQL queries, %d blob reads, %d blob writes, %.2f CPU s, %d connections", y[1] - x[1], y[2] - x[2], y[3] - x[3], y[4] - x[4], (y[5] - x[5]) / hz, y[6] - x[6] }'
 }
 
 NGINX_URL=https://127.0.0.1:$NGINX_PORT

@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import type { ModgateConfig } from '#config';
 import { NestPinoLogger, RequestLogController, createLogger, exposeRequestIds, logRoutes, requestIdOf } from '#logging';
+import { countConnections } from '#metrics';
 import { acceptZipUploads } from '#vuln';
 import { secureApiHeaders } from './api-headers.js';
 import { AppModule } from './app.module.js';
@@ -74,6 +75,7 @@ export async function createApp(config: ModgateConfig, log: PinoLogger): Promise
     rawBody: true,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  countConnections(fastify.server);
   acceptZipUploads(fastify);
   exposeRequestIds(fastify);
   secureApiHeaders(fastify);

@@ -26,3 +26,14 @@ export function recordHttpRequest(route: RouteKind, status: number, seconds: num
   requestsByRoute[route].get(status >= 100 && status <= 599 ? status : 0).inc();
   durationByRoute[route].observe(seconds);
 }
+
+const connections = new Counter({
+  name: 'modgate_http_connections_total',
+  help: 'Connections accepted by the main listener (with TLS, each costs a handshake): few per request means clients reuse them.',
+  registers: [metricsRegistry],
+});
+
+/** Counts the connections a listener accepts (modgate_http_connections_total). */
+export function countConnections(server: { on(event: 'connection', listener: () => void): unknown }): void {
+  server.on('connection', () => connections.inc());
+}
