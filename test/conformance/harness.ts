@@ -112,20 +112,25 @@ export async function predictionProblems(setup: ConformanceSetup): Promise<Array
   return out;
 }
 
+/** The go command's environment for a case through modgate, with its own module cache under `modcache/<cacheDir>`. */
+function modgateGoEnv(setup: ConformanceSetup, modgate: ModgateTarget, cacheDir: string) {
+  return goEnv({
+    home: setup.goHome,
+    goproxy: modgate.url,
+    gomodcache: join(setup.workDir, 'modcache', cacheDir),
+    caCert: modgate.caCertPath,
+    netrc: modgate.netrc,
+    // GOPRIVATE (through GONOPROXY) would make go bypass the proxy: only skip the checksum database.
+    extra: { GONOSUMDB: 'github.com', GOPRIVATE: undefined, GONOPROXY: undefined, GOFLAGS: '-mod=mod -modcacherw' },
+  });
+}
+
 /** Runs every case through modgate and compares each with the oracle's answers. */
 export async function runModgateSide(setup: ConformanceSetup, modgate: ModgateTarget): Promise<CaseResult[]> {
   const ca = await readFile(modgate.caCertPath);
   return mapLimit(setup.cases, CONCURRENCY, async (c) => {
     if (!c.direct) throw new Error(`${c.def.name}: run the direct side first`);
-    const env = goEnv({
-      home: setup.goHome,
-      goproxy: modgate.url,
-      gomodcache: join(setup.workDir, 'modcache', c.def.name, 'modgate'),
-      caCert: modgate.caCertPath,
-      netrc: modgate.netrc,
-      // GOPRIVATE (through GONOPROXY) would make go bypass the proxy: only skip the checksum database.
-      extra: { GONOSUMDB: 'github.com', GOPRIVATE: undefined, GONOPROXY: undefined, GOFLAGS: '-mod=mod -modcacherw' },
-    });
+    const env = modgateGoEnv(setup, modgate, join(c.def.name, 'modgate'));
     const started = Date.now();
     const side = await runGoSide(c.built, env, setup.cwd);
     const modgateMs = Date.now() - started;
@@ -158,14 +163,7 @@ export async function runListedAfterDownloads(setup: ConformanceSetup, modgate: 
   const ca = await readFile(modgate.caCertPath);
   return mapLimit(setup.cases, CONCURRENCY, async (c) => {
     if (!c.direct) throw new Error(`${c.def.name}: run the direct side first`);
-    const env = goEnv({
-      home: setup.goHome,
-      goproxy: modgate.url,
-      gomodcache: join(setup.workDir, 'modcache', c.def.name, 'modgate-after'),
-      caCert: modgate.caCertPath,
-      netrc: modgate.netrc,
-      extra: { GONOSUMDB: 'github.com', GOPRIVATE: undefined, GONOPROXY: undefined, GOFLAGS: '-mod=mod -modcacherw' },
-    });
+    const env = modgateGoEnv(setup, modgate, join(c.def.name, 'modgate-after'));
     const started = Date.now();
     const [lists, raw, latest] = await Promise.all([
       listVersions(c.built, env, setup.cwd),

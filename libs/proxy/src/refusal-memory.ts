@@ -66,6 +66,6 @@ export class RefusalMemory {
 }
 
 /** The error a remembered refusal is answered with again. */
-export function refusalError(refusal: KnownRefusal): GoneError | NotFoundError {
+function refusalError(refusal: KnownRefusal): GoneError | NotFoundError {
   return refusal.status === 410 ? new GoneError(refusal.message) : new NotFoundError(refusal.message);
 }
